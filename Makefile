@@ -1,0 +1,59 @@
+# Two commands do everything on a fresh machine with python3 (3.11+) and make:
+#   make book   set up .venv and build the website into _build/html
+#   make test   set up .venv, then lint, unit tests, nbval on every notebook, the book build
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+STAMP := $(VENV)/.installed-stamp
+export PATH := $(BIN):$(PATH)
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Deterministic outputs: no hash randomisation.
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+NOTEBOOKS = $(shell $(BIN)/python tests/toc.py)
+JB_FLAGS := -W -n --keep-going
+
+.PHONY: all setup book test lint unit nbval execute clean
+
+all: test
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
+	touch $@
+
+setup: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build $(JB_FLAGS) .
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests
+	$(BIN)/ruff format --check lib tests
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 tests
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval $(NOTEBOOKS)
+
+test: lint unit nbval book
+
+# Re-execute every notebook in place, so the stored outputs nbval compares are fresh.
+execute: $(STAMP)
+	for nb in $(NOTEBOOKS); do \
+	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.timeout=600 \
+	    --ExecutePreprocessor.store_widget_state=True \
+	    --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
+	done
+
+clean:
+	rm -rf _build
+
+# ---- benchmarks (issue 7): see benchmarks/README.md -------------------------
+.PHONY: bench
+bench: $(STAMP)
+	bash benchmarks/run.sh

@@ -1,0 +1,48 @@
+"""backprop: the small numpy library behind the backpropagation textbook.
+
+>>> import backprop as bp
+>>> net = bp.Network.random([2, 3, 2], "sigmoid", seed=0)
+>>> grads = net.backward(net.forward([[0.5, -1.0]]), [[1.0, 0.0]], "half_sse")
+"""
+
+from . import activations, exercises, gradcheck, losses, optim, plots
+from .activations import ACTIVATIONS, Activation, get_activation
+from .exercises import Exercise, Feedback, check_answer, parse_answer
+from .gradcheck import gradient_check, numerical_gradient, relative_error
+from .losses import LOSSES, Loss, get_loss
+from .network import Gradients, Network, Trace
+from .optim import History, sgd_step, train
+from .toy_model import ToyGradients, ToyModel, ToyTrace
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "LOSSES",
+    "Activation",
+    "Exercise",
+    "Feedback",
+    "Gradients",
+    "History",
+    "Loss",
+    "Network",
+    "ToyGradients",
+    "ToyModel",
+    "ToyTrace",
+    "Trace",
+    "activations",
+    "check_answer",
+    "exercises",
+    "get_activation",
+    "get_loss",
+    "gradcheck",
+    "gradient_check",
+    "losses",
+    "numerical_gradient",
+    "optim",
+    "parse_answer",
+    "plots",
+    "relative_error",
+    "sgd_step",
+    "train",
+]

@@ -1,0 +1,261 @@
+r"""A fully connected network with a forward pass and both backward passes.
+
+Notation (the book's): layer $l = 1, \dots, L$ computes
+
+$$z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}, \qquad a^{(l)} = f_l(z^{(l)}),$$
+
+with $a^{(0)} = X$ of shape (n_samples, n_features), $W^{(l)}$ of shape
+(n_in, n_out) and $b^{(l)}$ of shape (n_out,). Rows are samples (batch-first),
+so $W$ is the transpose of the $A$ in the column-vector form $A u + b$.
+
+In code the lists ``W``, ``b``, ``z`` and ``dz`` hold layer $l$ at index
+``l - 1``, while ``a`` and ``da`` hold $a^{(l)}$ at index ``l`` (``a[0]`` is X).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._checks import as_float_array
+from .activations import Activation, get_activation
+from .losses import Loss, get_loss
+
+Array = NDArray[np.float64]
+
+
+@dataclass
+class Trace:
+    """What the forward pass stores: every pre-activation and activation.
+
+    ``a[l]`` is $a^{(l)}$ (``a[0]`` is the input X); ``z[l - 1]`` is $z^{(l)}$.
+    """
+
+    a: list[Array]
+    z: list[Array]
+
+    @property
+    def output(self) -> Array:
+        """The network's output $y = a^{(L)}$."""
+        return self.a[-1]
+
+
+@dataclass
+class Gradients:
+    r"""What the backward passes return.
+
+    Backward pass #1 (through the units): ``da[l]`` $= \partial L/\partial a^{(l)}$
+    (``da[0]``, the gradient with respect to the input, is None unless asked for) and ``dz[l - 1]``
+    $= \delta^{(l)} = \partial L/\partial z^{(l)}$.
+    Backward pass #2 (to the parameters): ``dW[l - 1]`` $= \partial L/\partial W^{(l)}$
+    and ``db[l - 1]`` $= \partial L/\partial b^{(l)}$.
+    """
+
+    loss: float
+    dW: list[Array]
+    db: list[Array]
+    dz: list[Array]
+    da: list[Array]
+
+
+class Network:
+    """A stack of fully connected layers $a^{(l)} = f_l(a^{(l-1)} W^{(l)} + b^{(l)})$.
+
+    Parameters
+    ----------
+    weights, biases
+        One array per layer: ``weights[l - 1]`` has shape (n_in, n_out) and
+        ``biases[l - 1]`` shape (n_out,). They are copied to float64.
+    activations
+        One name per layer, from :data:`backprop.activations.ACTIVATIONS`
+        (or a single name used for every layer).
+    """
+
+    def __init__(
+        self,
+        weights: Sequence[ArrayLike],
+        biases: Sequence[ArrayLike],
+        activations: Sequence[str | Activation] | str,
+    ) -> None:
+        if len(weights) == 0:
+            raise ValueError("a Network needs at least one layer; got no weights")
+        if len(biases) != len(weights):
+            raise ValueError(f"got {len(weights)} weight matrices but {len(biases)} bias vectors")
+        if isinstance(activations, str | Activation):
+            activations = [activations] * len(weights)
+        if len(activations) != len(weights):
+            raise ValueError(f"got {len(weights)} layers but {len(activations)} activations")
+        self.W: list[Array] = []
+        self.b: list[Array] = []
+        for l, (W, b) in enumerate(zip(weights, biases, strict=True), start=1):
+            W = as_float_array(W, f"W[{l}]", ndim=2).copy()
+            b = as_float_array(b, f"b[{l}]", ndim=1).copy()
+            if b.shape[0] != W.shape[1]:
+                raise ValueError(
+                    f"layer {l}: W has shape {W.shape}, so b must have shape "
+                    f"({W.shape[1]},); got {b.shape}"
+                )
+            if self.W and self.W[-1].shape[1] != W.shape[0]:
+                raise ValueError(
+                    f"layer {l}: W has shape {W.shape} but layer {l - 1} has "
+                    f"{self.W[-1].shape[1]} outputs; W[{l}] needs {self.W[-1].shape[1]} rows"
+                )
+            self.W.append(W)
+            self.b.append(b)
+        self.activations: list[Activation] = [get_activation(a) for a in activations]
+
+    # ---- construction -------------------------------------------------
+    @classmethod
+    def random(
+        cls,
+        sizes: Sequence[int],
+        activations: Sequence[str | Activation] | str,
+        seed: int = 0,
+    ) -> Network:
+        r"""A network with layer widths ``sizes`` (input first) and seeded random weights.
+
+        Weights are drawn from $\mathcal N(0, 1/n_{in})$ (so signals keep their
+        scale through the layers); biases start at 0.
+        """
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"sizes must list at least two positive widths; got {sizes}")
+        rng = np.random.default_rng(seed)
+        weights = [
+            rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_in, n_out))
+            for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
+        ]
+        biases = [np.zeros(n_out) for n_out in sizes[1:]]
+        return cls(weights, biases, activations)
+
+    def copy(self) -> Network:
+        """An independent copy (the arrays are copied)."""
+        return Network(self.W, self.b, self.activations)
+
+    # ---- facts --------------------------------------------------------
+    @property
+    def sizes(self) -> list[int]:
+        """Layer widths, input first."""
+        return [self.W[0].shape[0]] + [W.shape[1] for W in self.W]
+
+    @property
+    def n_layers(self) -> int:
+        """$L$, the number of layers with weights."""
+        return len(self.W)
+
+    @property
+    def n_params(self) -> int:
+        """The number of weights and biases."""
+        return sum(W.size + b.size for W, b in zip(self.W, self.b, strict=True))
+
+    def parameters(self) -> list[Array]:
+        """Every parameter array, in the order W[1], b[1], W[2], b[2], ..."""
+        return [p for W, b in zip(self.W, self.b, strict=True) for p in (W, b)]
+
+    def __repr__(self) -> str:
+        acts = ", ".join(a.name for a in self.activations)
+        return f"Network(sizes={self.sizes}, activations=[{acts}])"
+
+    # ---- the forward pass ---------------------------------------------
+    def _check_input(self, X: ArrayLike) -> Array:
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[1] != self.W[0].shape[0]:
+            raise ValueError(
+                f"X has shape {X.shape}: {X.shape[1]} features, but the network's "
+                f"first layer W[1] has shape {self.W[0].shape} and expects "
+                f"{self.W[0].shape[0]} features"
+            )
+        return X
+
+    def forward(self, X: ArrayLike) -> Trace:
+        r"""Run the forward pass and keep every intermediate.
+
+        $z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}$, $a^{(l)} = f_l(z^{(l)})$,
+        for $l = 1, \dots, L$. The backward passes reuse the stored $z$ and $a$.
+        """
+        a = self._check_input(X)
+        A, Z = [a], []
+        for W, b, act in zip(self.W, self.b, self.activations, strict=True):
+            z = a @ W
+            z += b
+            a = act.f(z)
+            Z.append(z)
+            A.append(a)
+        return Trace(A, Z)
+
+    def predict(self, X: ArrayLike) -> Array:
+        """The output $y = a^{(L)}$ alone."""
+        return self.forward(X).output
+
+    # ---- the backward passes -----------------------------------------
+    def backward(
+        self,
+        trace: Trace,
+        T: ArrayLike,
+        loss: str | Loss = "mse",
+        input_grad: bool = False,
+    ) -> Gradients:
+        r"""Backward pass #1 and #2: every $\partial L/\partial a$, $\delta$, $\partial L/\partial W$,
+        $\partial L/\partial b$.
+
+        Starting from $\partial L/\partial a^{(L)}$ (the loss's gradient), for
+        $l = L, \dots, 1$:
+
+        - $\delta^{(l)} = \partial L/\partial a^{(l)} \odot f_l'(z^{(l)})$
+        - $\partial L/\partial W^{(l)} = (a^{(l-1)})^\top \delta^{(l)}$, and
+          $\partial L/\partial b^{(l)} = \sum_i \delta^{(l)}_i$ (the sum is over samples;
+          $\partial z/\partial b = 1$)
+        - $\partial L/\partial a^{(l-1)} = \delta^{(l)} (W^{(l)})^\top$
+
+        ``da[0]``, the gradient with respect to the input X, costs one more
+        matrix product that training never needs; it is computed only with
+        ``input_grad=True`` and is None otherwise.
+        """
+        loss = get_loss(loss)
+        Y = trace.output
+        T = as_float_array(T, "T")
+        if T.shape != Y.shape:
+            if T.ndim == 1 and T.shape[0] == Y.shape[0] and Y.shape[1] == 1:
+                T = T[:, None]
+            else:
+                raise ValueError(
+                    f"targets T have shape {T.shape} but the network's output has shape "
+                    f"{Y.shape}; they must match"
+                )
+        L = self.n_layers
+        dW: list[Array] = [None] * L  # type: ignore[list-item]
+        db: list[Array] = [None] * L  # type: ignore[list-item]
+        dz: list[Array] = [None] * L  # type: ignore[list-item]
+        da: list[Array] = [None] * (L + 1)  # type: ignore[list-item]
+        g = loss.grad(Y, T)
+        da[L] = g
+        for l in range(L, 0, -1):
+            act = self.activations[l - 1]
+            z, a_prev = trace.z[l - 1], trace.a[l - 1]
+            if act.name == "identity":
+                d = g
+            else:
+                d = g * act.derivative(z, trace.a[l])
+            dz[l - 1] = d
+            dW[l - 1] = a_prev.T @ d
+            db[l - 1] = d.sum(axis=0)
+            if l > 1 or input_grad:
+                g = d @ self.W[l - 1].T
+                da[l - 1] = g
+        return Gradients(loss.value(Y, T), dW, db, dz, da)
+
+    def loss(self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "mse") -> float:
+        """The loss of the network's output on ``X`` against targets ``T``."""
+        loss = get_loss(loss)
+        Y = self.predict(X)
+        T = as_float_array(T, "T")
+        if T.shape != Y.shape:
+            raise ValueError(f"targets T have shape {T.shape} but the output has shape {Y.shape}")
+        return loss.value(Y, T)
+
+    def gradients(self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "mse") -> Gradients:
+        """Forward then backward in one call."""
+        return self.backward(self.forward(X), T, loss)
