@@ -88,10 +88,10 @@ def parse_answer(text: Any, size: int = 1) -> Parsed:
         got = "one number" if len(tokens) == 1 else f"{len(tokens)} numbers"
         return Parsed(error=f"Expected {_expected(size)}; got {got}.")
     values = []
-    for t in tokens:
-        if t == "":
+    for token in tokens:
+        if token == "":
             return Parsed(error=f"There is an empty entry; type {_expected(size)}.")
-        r = _parse_number(t)
+        r = _parse_number(token)
         if isinstance(r, str):
             return Parsed(error=r)
         values.append(r)
