@@ -9,7 +9,6 @@ export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Deterministic outputs: no hash randomisation.
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 NOTEBOOKS = $(shell $(BIN)/python tests/toc.py)
 JB_FLAGS := -W -n --keep-going
@@ -43,12 +42,7 @@ test: lint unit nbval book
 
 # Re-execute every notebook in place, so the stored outputs nbval compares are fresh.
 execute: $(STAMP)
-	for nb in $(NOTEBOOKS); do \
-	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=600 \
-	    --ExecutePreprocessor.store_widget_state=True \
-	    --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
-	done
+	$(BIN)/python tests/execute.py $(or $(NB),$(NOTEBOOKS))
 
 clean:
 	rm -rf _build

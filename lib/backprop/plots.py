@@ -15,9 +15,6 @@ Array = NDArray[np.float64]
 
 
 def _plt() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg") if matplotlib.get_backend() == "" else None
     import matplotlib.pyplot as plt
 
     return plt

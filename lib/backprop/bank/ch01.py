@@ -7,6 +7,11 @@ import numpy as np
 from ..exercises import Exercise, register, vector
 
 
+def _coef(a: float) -> str:
+    """A coefficient as written before a variable: 1 -> "", -1 -> "-", 2 -> "2"."""
+    return {1: "", -1: "-"}.get(int(a), f"{a:g}") if float(a).is_integer() else f"{a:g}"
+
+
 def _nonzero_int(rng: np.random.Generator, lo: int, hi: int) -> int:
     while True:
         v = int(rng.integers(lo, hi + 1))
@@ -28,17 +33,17 @@ def composite(seed: int) -> Exercise:
     return Exercise(
         key="ch01.composite",
         question=(
-            f"Let $h(x) = \\sin({a} x^2)$. Use the chain rule to find $h'(x)$ at "
+            f"Let $h(x) = \\sin({_coef(a)} x^2)$. Use the chain rule to find $h'(x)$ at "
             f"$x_0 = {x0:g}$. Give at least 4 significant digits."
         ),
         prompt=f"h'({x0:g}) =",
         answer=(answer,),
         hints=(
-            f"The outer function is $\\sin(v)$ with $v = {a} x^2$; its derivative is $\\cos(v)$.",
-            f"The inner derivative is $dv/dx = {2 * a} x$.",
+            f"The outer function is sin(v) with v = {_coef(a)}x²; its derivative is cos(v).",
+            f"The inner derivative is dv/dx = {_coef(2 * a)}x. Multiply the two at x = {x0:g}.",
         ),
         solution=(
-            f"$h'(x) = \\cos({a} x^2) \\cdot {2 * a} x$, so "
+            f"$h'(x) = \\cos({_coef(a)} x^2) \\cdot {_coef(2 * a)} x$, so "
             f"$h'({x0:g}) = \\cos({a * x0**2:g}) \\cdot {2 * a * x0:g} = {answer:.6g}$."
         ),
         params={"a": a, "x0": x0},
@@ -69,8 +74,8 @@ def three_links(seed: int) -> Exercise:
         prompt=f"dy/dx at x = {x0:g} is",
         answer=(answer,),
         hints=(
-            f"First the forward pass: $z = {z:g}$, then $s = \\sin z$, $y = e^s$.",
-            "The local slopes are $dy/ds = e^s$, $ds/dz = \\cos z$ and $dz/dx = w$.",
+            f"First the forward pass: z = {z:g}, then s = sin z, y = exp(s).",
+            f"The local slopes are dy/ds = exp(s), ds/dz = cos z and dz/dx = {w:g}.",
         ),
         solution=(
             f"$z = {z:g}$, $s = \\sin z = {np.sin(z):.6g}$, $y = e^s = {np.exp(np.sin(z)):.6g}$; "
@@ -112,9 +117,9 @@ def gradient(seed: int) -> Exercise:
         answer=tuple(grad),
         rtol=1e-6,
         hints=(
-            f"Forward first: $v = A u + b = {vector(v)}$, and $\\partial f/\\partial v_j = 2 v_j$.",
-            "$\\partial f/\\partial u_i = \\sum_j \\frac{\\partial f}{\\partial v_j} A_{ji}$: "
-            "a sum over every $v_j$ that $u_i$ affects.",
+            f"Forward first: v = Au + b = {vector(v)}, and ∂f/∂v_j = 2 v_j.",
+            "∂f/∂u_i = Σ_j (∂f/∂v_j) A_ji: a sum over every v_j that u_i affects, "
+            "which is the matrix product Aᵀ (2v).",
         ),
         solution=(
             f"$v = {vector(v)}$, $\\partial f/\\partial v = {vector(2 * v)}$, and "
