@@ -67,8 +67,9 @@ def sigmoid(z: Array) -> Array:
     For $z < 0$ it uses the equal form $e^{z} / (1 + e^{z})$, so ``exp``
     never sees a large positive argument.
     """
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    with np.errstate(under="ignore"):  # e^{-|z|} underflowing to 0 is harmless
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def sigmoid_derivative(z: Array) -> Array:

@@ -4,6 +4,21 @@
 // tests/exercise_cases.json holds the table of inputs both must agree on.
 
 export const MAX_CHARS = 1000;
+// Tokens longer than this are shortened in messages.
+const SHOW = 20;
+// The whitespace trimmed at both ends, spelled out as in exercises.py.
+const WS = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+const TRIM = new RegExp(`^[${WS}]+|[${WS}]+$`, "gu");
+
+function trim(s) {
+  return s.replace(TRIM, "");
+}
+
+// Lengths and slices count code points, as Python does.
+function show(token) {
+  const cps = [...token];
+  return cps.length <= SHOW ? token : cps.slice(0, SHOW).join("") + "\u2026";
+}
 const NUMBER = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
 
 function expected(size) {
@@ -12,32 +27,32 @@ function expected(size) {
 
 function parseNumber(token) {
   const parts = token.split("/");
-  if (parts.length > 2) return { error: `I could not read "${token}" as a number.` };
+  if (parts.length > 2) return { error: `I could not read "${show(token)}" as a number.` };
   const values = [];
   for (const raw of parts) {
-    const p = raw.trim();
-    if (!NUMBER.test(p)) return { error: `I could not read "${token}" as a number.` };
+    const p = trim(raw);
+    if (!NUMBER.test(p)) return { error: `I could not read "${show(token)}" as a number.` };
     values.push(Number(p));
   }
   let v = values[0];
   if (values.length === 2) {
-    if (values[1] === 0) return { error: `"${token}" divides by zero.` };
+    if (values[1] === 0) return { error: `"${show(token)}" divides by zero.` };
     v = values[0] / values[1];
   }
-  if (!Number.isFinite(v)) return { error: `"${token}" is too large to be a sensible answer.` };
+  if (!Number.isFinite(v)) return { error: `"${show(token)}" is too large to be a sensible answer.` };
   return { value: v };
 }
 
 export function parseAnswer(text, size) {
-  let s = String(text).replace(/\u2212/g, "-").trim();
-  if (s.length > MAX_CHARS) {
+  let s = trim(String(text).replace(/\u2212/g, "-"));
+  if ([...s].length > MAX_CHARS) {
     return { error: `That is too long: type ${expected(size)}.` };
   }
   if ((s.startsWith("[") && s.endsWith("]")) || (s.startsWith("(") && s.endsWith(")"))) {
-    s = s.slice(1, -1).trim();
+    s = trim(s.slice(1, -1));
   }
   if (s === "") return { error: `Type ${expected(size)} first.` };
-  const tokens = s.split(",").map((t) => t.trim());
+  const tokens = s.split(",").map((t) => trim(t));
   if (tokens.length !== size) {
     const got = tokens.length === 1 ? "one number" : `${tokens.length} numbers`;
     return { error: `Expected ${expected(size)}; got ${got}.` };
@@ -106,7 +121,7 @@ function render({ model, el }) {
   const hints = document.createElement("ul");
   hints.className = "bp-exercise-hints";
 
-  function show() {
+  function refresh() {
     const verdict = model.get("verdict");
     feedback.textContent = model.get("message");
     feedback.dataset.verdict = verdict;
@@ -130,7 +145,7 @@ function render({ model, el }) {
     model.set("message", r.message);
     model.set("checks", model.get("checks") + 1);
     model.save_changes();
-    show();
+    refresh();
   }
 
   check.addEventListener("click", onCheck);
@@ -140,11 +155,11 @@ function render({ model, el }) {
   hint.addEventListener("click", () => {
     model.set("hints_shown", model.get("hints_shown") + 1);
     model.save_changes();
-    show();
+    refresh();
   });
-  model.on("change:message", show);
-  model.on("change:verdict", show);
-  model.on("change:hints_shown", show);
+  model.on("change:message", refresh);
+  model.on("change:verdict", refresh);
+  model.on("change:hints_shown", refresh);
   model.on("change:value", () => {
     if (input.value !== model.get("value")) input.value = model.get("value");
   });
@@ -152,7 +167,7 @@ function render({ model, el }) {
   row.append(input, check, hint);
   root.append(label, row, feedback, hints);
   el.append(root);
-  show();
+  refresh();
 }
 
 export default { render };

@@ -27,6 +27,12 @@ from numpy.typing import ArrayLike
 #: Longer input than this is rejected with a message, not parsed.
 MAX_CHARS = 1000
 _NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+# JavaScript's whitespace (what String.prototype.trim removes), spelled out so
+# both sides strip exactly the same characters.
+_WS = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_TRIM = re.compile(f"^[{_WS}]+|[{_WS}]+$")
+#: Tokens longer than this are shortened in messages.
+_SHOW = 20
 _HERE = Path(__file__).parent
 
 
@@ -51,39 +57,47 @@ def _expected(size: int) -> str:
     return "one number" if size == 1 else f"{size} numbers separated by commas"
 
 
+def _trim(s: str) -> str:
+    return _TRIM.sub("", s)
+
+
+def _show(token: str) -> str:
+    return token if len(token) <= _SHOW else token[:_SHOW] + "…"
+
+
 def _parse_number(token: str) -> float | str:
     parts = token.split("/")
     if len(parts) > 2:
-        return f'I could not read "{token}" as a number.'
+        return f'I could not read "{_show(token)}" as a number.'
     values = []
     for raw in parts:
-        p = raw.strip()
+        p = _trim(raw)
         if not _NUMBER.match(p):
-            return f'I could not read "{token}" as a number.'
+            return f'I could not read "{_show(token)}" as a number.'
         values.append(float(p))
     v = values[0]
     if len(values) == 2:
         if values[1] == 0:
-            return f'"{token}" divides by zero.'
+            return f'"{_show(token)}" divides by zero.'
         try:
             v = values[0] / values[1]
         except OverflowError:
             v = float("inf")
     if not np.isfinite(v):
-        return f'"{token}" is too large to be a sensible answer.'
+        return f'"{_show(token)}" is too large to be a sensible answer.'
     return v
 
 
 def parse_answer(text: Any, size: int = 1) -> Parsed:
     """Read a typed answer of ``size`` numbers; never raises on any input."""
-    s = str(text).replace("\u2212", "-").strip()
+    s = _trim(str(text).replace("\u2212", "-"))
     if len(s) > MAX_CHARS:
         return Parsed(error=f"That is too long: type {_expected(size)}.")
     if (s.startswith("[") and s.endswith("]")) or (s.startswith("(") and s.endswith(")")):
-        s = s[1:-1].strip()
+        s = _trim(s[1:-1])
     if s == "":
         return Parsed(error=f"Type {_expected(size)} first.")
-    tokens = [t.strip() for t in s.split(",")]
+    tokens = [_trim(t) for t in s.split(",")]
     if len(tokens) != size:
         got = "one number" if len(tokens) == 1 else f"{len(tokens)} numbers"
         return Parsed(error=f"Expected {_expected(size)}; got {got}.")

@@ -61,6 +61,19 @@ class Gradients:
     da: list[Array]
 
 
+def _check_targets(T: ArrayLike, Y: Array) -> Array:
+    """Targets as float64 of the output's shape (a 1-D T is accepted for one output)."""
+    T = as_float_array(T, "T")
+    if T.shape != Y.shape:
+        if T.ndim == 1 and T.shape[0] == Y.shape[0] and Y.shape[1] == 1:
+            return T[:, None]
+        raise ValueError(
+            f"targets T have shape {T.shape} but the network's output has shape "
+            f"{Y.shape}; they must match"
+        )
+    return T
+
+
 class Network:
     """A stack of fully connected layers $a^{(l)} = f_l(a^{(l-1)} W^{(l)} + b^{(l)})$.
 
@@ -162,6 +175,8 @@ class Network:
     # ---- the forward pass ---------------------------------------------
     def _check_input(self, X: ArrayLike) -> Array:
         X = as_float_array(X, "X", ndim=2)
+        if X.shape[0] == 0:
+            raise ValueError(f"X has shape {X.shape}: no samples")
         if X.shape[1] != self.W[0].shape[0]:
             raise ValueError(
                 f"X has shape {X.shape}: {X.shape[1]} features, but the network's "
@@ -216,15 +231,7 @@ class Network:
         """
         loss = get_loss(loss)
         Y = trace.output
-        T = as_float_array(T, "T")
-        if T.shape != Y.shape:
-            if T.ndim == 1 and T.shape[0] == Y.shape[0] and Y.shape[1] == 1:
-                T = T[:, None]
-            else:
-                raise ValueError(
-                    f"targets T have shape {T.shape} but the network's output has shape "
-                    f"{Y.shape}; they must match"
-                )
+        T = _check_targets(T, Y)
         L = self.n_layers
         dW: list[Array] = [None] * L  # type: ignore[list-item]
         db: list[Array] = [None] * L  # type: ignore[list-item]
@@ -251,10 +258,7 @@ class Network:
         """The loss of the network's output on ``X`` against targets ``T``."""
         loss = get_loss(loss)
         Y = self.predict(X)
-        T = as_float_array(T, "T")
-        if T.shape != Y.shape:
-            raise ValueError(f"targets T have shape {T.shape} but the output has shape {Y.shape}")
-        return loss.value(Y, T)
+        return loss.value(Y, _check_targets(T, Y))
 
     def gradients(self, X: ArrayLike, T: ArrayLike, loss: str | Loss = "mse") -> Gradients:
         """Forward then backward in one call."""

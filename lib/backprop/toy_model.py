@@ -105,8 +105,11 @@ class ToyModel:
 
     def loss(self, x: ArrayLike, y: ArrayLike) -> float:
         r"""$L = \sum_i (f[x_i, \phi] - y_i)^2$."""
+        trace = self.forward(x)
         y = as_float_array(y, "y")
-        d = self(x) - y
+        if y.shape != trace.x.shape:
+            raise ValueError(f"y has shape {y.shape} but x has shape {trace.x.shape}")
+        d = trace.output - y
         return float(np.sum(d * d))
 
     def backward(self, trace: ToyTrace, y: ArrayLike) -> ToyGradients:
