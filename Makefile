@@ -36,7 +36,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 tests
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval $(NOTEBOOKS)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
 
 test: lint unit nbval book
 
@@ -49,5 +49,6 @@ clean:
 
 # ---- benchmarks (issue 7): see benchmarks/README.md -------------------------
 .PHONY: bench
-bench: $(STAMP)
-	bash benchmarks/run.sh
+# Needs only its own benchmarks/.venv; BENCH_BUILD=1 also times make test / nbval / make book.
+bench:
+	PYTHON=$(PYTHON) BENCH_BUILD=$(BENCH_BUILD) bash benchmarks/run.sh

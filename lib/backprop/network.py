@@ -247,7 +247,13 @@ class Network:
             else:
                 d = g * act.derivative(z, trace.a[l])
             dz[l - 1] = d
-            dW[l - 1] = a_prev.T @ d
+            if a_prev.shape[0] == 1:
+                # One sample: (a^(l-1))^T delta^(l) is an outer product. Broadcasting gives
+                # the same numbers (one product per entry) several times faster than
+                # OpenBLAS's matrix product with an inner size of 1.
+                dW[l - 1] = a_prev.T * d
+            else:
+                dW[l - 1] = a_prev.T @ d
             db[l - 1] = d.sum(axis=0)
             if l > 1 or input_grad:
                 g = d @ self.W[l - 1].T

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array
 from .losses import Loss, get_loss
@@ -19,8 +19,31 @@ def sgd_step(net: Network, grads: Gradients, lr: float) -> None:
     if not np.isfinite(lr) or lr <= 0:
         raise ValueError(f"the learning rate must be a positive number; got {lr}")
     for W, b, dW, db in zip(net.W, net.b, grads.dW, grads.db, strict=True):
-        W -= lr * dW
-        b -= lr * db
+        _subtract_scaled(W, dW, lr)  # W -= lr * dW
+        _subtract_scaled(b, db, lr)  # b -= lr * db
+
+
+# Entries per block in _subtract_scaled: 512 KiB of float64, small enough to stay in cache.
+_BLOCK = 1 << 16
+
+
+def _subtract_scaled(p: NDArray[np.float64], g: NDArray[np.float64], lr: float) -> None:
+    """``p -= lr * g`` in place, with the same numbers, but without a scratch array as big as ``p``.
+
+    A big ``p`` is updated a block of rows at a time through one small buffer. A fresh
+    scratch array per weight matrix and step is slow where the allocator hands out new
+    pages (a page fault per 4 KiB, e.g. early in a process): up to 4x a small step.
+    """
+    if getattr(g, "shape", None) != p.shape or p.ndim == 0 or p.size <= _BLOCK:
+        p -= lr * g
+        return
+    n = p.shape[0]
+    rows = max(1, _BLOCK // (p.size // n))
+    buf = np.empty((min(rows, n), *p.shape[1:]))
+    for i in range(0, n, rows):
+        block = buf[: min(rows, n - i)]
+        np.multiply(g[i : i + rows], lr, out=block)
+        p[i : i + rows] -= block
 
 
 @dataclass
@@ -76,3 +99,70 @@ def train(
         if on_epoch is not None:
             on_epoch(epoch, net, history)
     return history
+
+
+# ---- descent on a function of a few variables (loss surfaces, chapter figures) ----
+
+
+def descent_path(
+    grad_fn: Callable[[NDArray[np.float64]], ArrayLike],
+    start: ArrayLike,
+    lr: float,
+    steps: int,
+    tol: float = 0.0,
+) -> NDArray[np.float64]:
+    r"""The points of gradient descent from ``start``: $x_{n+1} = x_n - \eta\,\nabla f(x_n)$.
+
+    ``grad_fn(x)`` returns $\nabla f(x)$ (shaped like ``x``); ``lr`` is the
+    learning rate $\eta$. Returns the rows $x_0, x_1, \dots, x_k$ as an array of
+    shape (k + 1, d), where ``x_0 = start`` (a 1-D array of d numbers) and
+    $k \le$ ``steps``. Descent stops early when $\lVert \nabla f(x_n) \rVert \le$
+    ``tol`` (the gradient is small enough: $x_n$ is the last row), or when a step
+    would leave the finite numbers (a diverging run: the last finite point is the
+    last row).
+    """
+    x = as_float_array(start, "start", ndim=1).copy()
+    if not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"the learning rate must be a positive number; got {lr}")
+    if int(steps) != steps or steps < 0:
+        raise ValueError(f"steps must be a whole number, 0 or more; got {steps}")
+    if not tol >= 0:
+        raise ValueError(f"tol must be 0 or more; got {tol}")
+    points = [x]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(int(steps)):
+            g = np.asarray(grad_fn(x.copy()), dtype=np.float64)
+            if g.shape != x.shape:
+                raise ValueError(
+                    f"grad_fn returned shape {g.shape} for a point of shape {x.shape}; "
+                    "the gradient must have the point's shape"
+                )
+            if not np.isfinite(g).all() or np.linalg.norm(g) <= tol:
+                break
+            x = x - lr * g
+            if not np.isfinite(x).all():
+                break
+            points.append(x)
+    return np.array(points)
+
+
+def loss_grid(
+    f: Callable[[NDArray[np.float64]], float],
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    n: int = 101,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    r"""A function of two variables on an n-by-n grid, for contour and surface plots.
+
+    Returns ``(P, Q, F)``, each of shape (n, n), with ``P[i, j]`` running over
+    ``xlim`` along j, ``Q[i, j]`` over ``ylim`` along i, and
+    $F_{ij} = f\big((P_{ij}, Q_{ij})\big)$ (``f`` takes a point as a 1-D array of two numbers).
+    """
+    if n < 2:
+        raise ValueError(f"the grid needs n >= 2 points a side; got {n}")
+    for name, lim in (("xlim", xlim), ("ylim", ylim)):
+        if len(lim) != 2 or not np.all(np.isfinite(lim)) or not lim[0] < lim[1]:
+            raise ValueError(f"{name} must be two finite numbers (low, high); got {lim}")
+    P, Q = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    F = np.array([float(f(np.array([p, q]))) for p, q in zip(P.ravel(), Q.ravel(), strict=True)])
+    return P, Q, F.reshape(P.shape)
