@@ -49,11 +49,19 @@ def pairs(draw):
     return Y, T
 
 
-def test_registry_holds_exactly_the_three_losses():
-    assert sorted(bp.LOSSES) == sorted(NAMES)
+def test_registry_holds_the_squared_errors_and_the_classification_loss():
+    # The three squared-error losses of chapters 2-6 and chapter 7's softmax cross-entropy.
+    assert sorted(bp.LOSSES) == sorted([*NAMES, "softmax_cross_entropy"])
+    rng = np.random.default_rng(0)
+    Y = rng.normal(size=(3, 4))
+    T = np.eye(4)[[0, 2, 3]]  # one-hot rows suit every loss here
     for name, loss in bp.LOSSES.items():
         assert isinstance(loss, bp.Loss) and loss.name == name
+        assert bp.get_loss(name) is loss
         assert loss.formula  # a LaTeX formula for the book
+        # Every registered gradient is the derivative of its value.
+        numeric = bp.numerical_gradient(lambda y, loss=loss: loss.value(y, T), Y)
+        np.testing.assert_allclose(loss.grad(Y, T), numeric, rtol=1e-6, atol=1e-8)
 
 
 def test_hand_computed_values():

@@ -5,7 +5,7 @@
 >>> grads = net.backward(net.forward([[0.5, -1.0]]), [[1.0, 0.0]], "half_sse")
 """
 
-from . import activations, exercises, gradcheck, losses, optim, plots
+from . import activations, data, exercises, gradcheck, losses, optim, plots
 from .activations import ACTIVATIONS, Activation, get_activation
 from .exercises import Exercise, Feedback, check_answer, parse_answer
 from .gradcheck import gradient_check, numerical_gradient, relative_error
@@ -32,6 +32,7 @@ __all__ = [
     "Trace",
     "activations",
     "check_answer",
+    "data",
     "exercises",
     "get_activation",
     "get_loss",
