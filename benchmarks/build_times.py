@@ -53,7 +53,24 @@ def main() -> int:
     rows.append(("make book", "cold", *timed(["make", "book"])))
     rows.append(("make book", "warm", *timed(["make", "book"])))
     for nb in notebooks:
-        rows.append(("nbval", nb, *timed([str(VENV_PY), "-m", "pytest", "-q", "--nbval", nb])))
+        rows.append(
+            (
+                "nbval",
+                nb,
+                *timed(
+                    [
+                        str(VENV_PY),
+                        "-m",
+                        "pytest",
+                        "-q",
+                        "--nbval",
+                        "--nbval-sanitize-with",
+                        "tests/nbval_sanitize.cfg",
+                        nb,
+                    ]
+                ),
+            )
+        )
     rows.append(("make test", "total", *timed(["make", "test"])))
 
     with open(OUT, "w", newline="") as fh:
