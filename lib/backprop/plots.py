@@ -494,3 +494,488 @@ def delta_flow(net: Any, trace: Any, grads: Any, sample: int = 0, ax: Any = None
     ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+# ---- chapter 2: the toy model's curve against the data ---------------------------
+
+
+def toy_fit(
+    model: Any,
+    x: Any,
+    y: Any,
+    ax: Any = None,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    n: int = 200,
+) -> Any:
+    r"""The toy model's curve $f[x, \phi]$ over the data $(x_i, y_i)$, with the residuals
+    $f[x_i, \phi] - y_i$ drawn as vertical segments; the title gives $L = \sum_i \ell_i$.
+
+    ``model`` is a :class:`backprop.ToyModel`; ``xlim`` defaults to the data's range
+    widened by 5% on each side, ``ylim`` to matplotlib's choice.
+    """
+    x = np.asarray(x, dtype=np.float64).ravel()
+    y = np.asarray(y, dtype=np.float64).ravel()
+    if x.shape != y.shape or x.size == 0:
+        raise ValueError(
+            f"x and y must hold the same number (> 0) of points; got {x.size}, {y.size}"
+        )
+    if ax is None:
+        fig, ax = _plt().subplots(figsize=(6.5, 3.4))
+    else:
+        fig = ax.figure
+    if xlim is None:
+        pad = 0.05 * max(float(x.max() - x.min()), 1.0)
+        xlim = (float(x.min()) - pad, float(x.max()) + pad)
+    xs = np.linspace(xlim[0], xlim[1], n)
+    fx = model(x)
+    ax.plot(xs, model(xs), lw=2, label="model f[x, φ]")
+    ax.vlines(
+        x, y, fx, colors="#c0392b", linestyles="dashed", lw=1.2, label="residual f[xᵢ, φ] − yᵢ"
+    )
+    ax.plot(x, y, "o", color="black", ms=5, label="data (xᵢ, yᵢ)", zorder=3)
+    ax.set_xlim(*xlim)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(f"L = Σ (f[xᵢ, φ] − yᵢ)² = {model.loss(x, y):.4f}", fontsize=9)
+    ax.legend(loc="best", fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+# ---- chapter 3: the computational graph of the two backward passes ---------------
+
+#: The kinds of node :func:`graph` draws, with their box colours.
+GRAPH_KINDS = {
+    "input": "white",  # data: x, a target y
+    "param": "#fdebd0",  # a parameter: beta, omega, w, b
+    "value": "#d6eaf8",  # an intermediate value: f_k, h_k, z
+    "loss": "#f5b7b1",  # the number being differentiated, a loss
+    "output": "#f5b7b1",  # the number being differentiated, a model's output
+}
+_GRAD_INK = "#b03a2e"
+_LOCAL_INK = "#1e7b34"
+
+
+class GraphNode:
+    r"""One node of a computational graph: a named value, and the gradient of the final
+    number (the loss $\ell$) with respect to it.
+
+    ``name`` identifies the node in edges; ``label`` is what the box shows (matplotlib
+    mathtext such as ``"$f_0$"``; default: the name). ``value`` is the forward value and
+    ``grad`` $= \partial \ell / \partial(\text{node})$; either may be None (not shown).
+    ``kind`` is one of :data:`GRAPH_KINDS`. ``layer`` (the column, counted from the
+    left) and ``row`` (up is positive) fix the node's place; when None,
+    :func:`graph` chooses them.
+    """
+
+    __slots__ = ("name", "label", "value", "grad", "kind", "layer", "row")
+
+    def __init__(
+        self,
+        name: str,
+        label: str | None = None,
+        value: float | None = None,
+        grad: float | None = None,
+        kind: str = "value",
+        layer: int | None = None,
+        row: float | None = None,
+    ) -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"a graph node needs a non-empty string name; got {name!r}")
+        if kind not in GRAPH_KINDS:
+            raise ValueError(
+                f"node {name!r}: unknown kind {kind!r}; known: {', '.join(GRAPH_KINDS)}"
+            )
+        self.name = name
+        self.label = name if label is None else str(label)
+        self.value = _graph_number(value, name, "value")
+        self.grad = _graph_number(grad, name, "grad")
+        self.kind = kind
+        if layer is not None and (isinstance(layer, bool) or int(layer) != layer):
+            raise ValueError(f"node {name!r}: layer must be a whole number; got {layer!r}")
+        self.layer = None if layer is None else int(layer)
+        self.row = _graph_number(row, name, "row")
+
+    def __repr__(self) -> str:
+        return (
+            f"GraphNode({self.name!r}, label={self.label!r}, value={self.value!r}, "
+            f"grad={self.grad!r}, kind={self.kind!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GraphNode):
+            return NotImplemented
+        return all(getattr(self, s) == getattr(other, s) for s in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _graph_number(v: Any, node: str, what: str) -> float | None:
+    if v is None:
+        return None
+    try:
+        x = float(np.asarray(v, dtype=np.float64).reshape(()))
+    except (TypeError, ValueError):
+        raise ValueError(f"node {node!r}: {what} must be one number; got {v!r}") from None
+    if not np.isfinite(x):
+        raise ValueError(f"node {node!r}: {what} must be finite; got {x}")
+    return x
+
+
+def _graph_layout(
+    nodes: list[GraphNode], edges: list[tuple[str, str, str | None]]
+) -> dict[str, tuple[float, float]]:
+    """Columns by longest path from the sources (a source sits just left of its first
+    consumer), rows stacked and centred in the order the nodes were given."""
+    names = [n.name for n in nodes]
+    preds: dict[str, list[str]] = {n: [] for n in names}
+    succs: dict[str, list[str]] = {n: [] for n in names}
+    for a, b, _ in edges:
+        preds[b].append(a)
+        succs[a].append(b)
+    # Kahn's algorithm: a topological order, or the nodes left on a cycle.
+    waiting = {n: len(preds[n]) for n in names}
+    order = [n for n in names if waiting[n] == 0]
+    for n in order:
+        for s in succs[n]:
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                order.append(s)
+    if len(order) < len(names):
+        stuck = [n for n in names if waiting[n] > 0]
+        raise ValueError(
+            "a computational graph must have no cycles; these nodes lie on or after a "
+            f"cycle: {', '.join(stuck)}"
+        )
+    by_name = {n.name: n for n in nodes}
+    layer: dict[str, int] = {}
+    for n in order:
+        fixed = by_name[n].layer
+        layer[n] = fixed if fixed is not None else max((layer[p] + 1 for p in preds[n]), default=0)
+    for n in names:  # pull free sources right, next to their first consumer
+        if not preds[n] and succs[n] and by_name[n].layer is None:
+            layer[n] = min(layer[s] for s in succs[n]) - 1
+    pos: dict[str, tuple[float, float]] = {}
+    for col in sorted(set(layer.values())):
+        free = [n for n in names if layer[n] == col and by_name[n].row is None]
+        for i, n in enumerate(free):
+            pos[n] = (float(col), (len(free) - 1) / 2 - i)
+        for n in names:
+            if layer[n] == col and by_name[n].row is not None:
+                pos[n] = (float(col), float(by_name[n].row))  # type: ignore[arg-type]
+    seen: dict[tuple[float, float], str] = {}
+    for n in names:
+        if pos[n] in seen:
+            raise ValueError(
+                f"nodes {seen[pos[n]]!r} and {n!r} would be drawn at the same place "
+                f"(layer {pos[n][0]:g}, row {pos[n][1]:g}); give one of them another row"
+            )
+        seen[pos[n]] = n
+    return pos
+
+
+def _graph_inputs(
+    nodes: Sequence[Any], edges: Sequence[Any]
+) -> tuple[list[GraphNode], list[tuple[str, str, str | None]]]:
+    if len(nodes) == 0:
+        raise ValueError("graph needs at least one node")
+    ns: list[GraphNode] = []
+    for n in nodes:
+        if isinstance(n, GraphNode):
+            ns.append(n)
+        elif isinstance(n, dict):
+            try:
+                ns.append(GraphNode(**n))
+            except TypeError as exc:
+                raise ValueError(f"bad node {n!r}: {exc}") from None
+        else:
+            raise ValueError(f"a node must be a GraphNode or a dict of its fields; got {n!r}")
+    names = [n.name for n in ns]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ValueError(f"node names must be unique; repeated: {', '.join(dup)}")
+    es: list[tuple[str, str, str | None]] = []
+    for e in edges:
+        if isinstance(e, str) or not hasattr(e, "__len__") or len(e) not in (2, 3):
+            raise ValueError(
+                f"an edge is (source, target) or (source, target, local-derivative label); "
+                f"got {e!r}"
+            )
+        a, b = e[0], e[1]
+        for end in (a, b):
+            if end not in names:
+                raise ValueError(
+                    f"edge {tuple(e)!r} refers to an unknown node {end!r}; "
+                    f"known: {', '.join(names)}"
+                )
+        if a == b:
+            raise ValueError(f"edge {tuple(e)!r} joins node {a!r} to itself")
+        es.append((a, b, None if len(e) == 2 or e[2] is None else str(e[2])))
+    return ns, es
+
+
+def graph(
+    nodes: Sequence[Any],
+    edges: Sequence[Any],
+    ax: Any = None,
+    fmt: str = ".3g",
+    grad_of: str = "ℓ",
+    title: str | None = None,
+    key: bool = True,
+) -> Any:
+    r"""A computational graph drawn left to right, each node a box holding its name, its
+    forward value and its gradient: a lab notebook of the forward and backward passes.
+
+    ``nodes`` are :class:`GraphNode` objects (or dicts of their fields). ``edges`` are
+    pairs ``(source, target)`` or triples ``(source, target, label)``, arrows of the
+    forward pass; the optional label is the local derivative
+    $\partial(\text{target})/\partial(\text{source})$, written on the arrow. In the
+    backward pass each node's gradient is the sum over its outgoing arrows of
+    local derivative $\times$ the target's gradient.
+
+    In each box the value is black and the gradient
+    $\partial(\text{grad\_of})/\partial(\text{node})$ red, both formatted with ``fmt``.
+    Columns (layers) come from the longest path from the inputs, unless a node fixes its
+    ``layer``; nodes in a column are stacked in the order given, unless they fix their
+    ``row``. Returns the Figure. Bad input (unknown or repeated names, cycles, two nodes
+    at one place, non-finite numbers) raises ValueError saying what is wrong.
+    """
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+
+    ns, es = _graph_inputs(nodes, edges)
+    try:
+        format(1.5, fmt)
+    except (TypeError, ValueError):
+        raise ValueError(f"fmt must be a number format such as '.3g'; got {fmt!r}") from None
+    pos = _graph_layout(ns, es)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    x_lo, x_hi, y_lo, y_hi = min(xs), max(xs), min(ys), max(ys)
+    plt = _plt()
+    if ax is None:
+        width = min(max(0.85 * (x_hi - x_lo + 1) + 0.3, 4.0), 9.0)
+        height = min(0.6 * (y_hi - y_lo + 1) + (0.9 if key else 0.5), 7.0)
+        fig, ax = plt.subplots(figsize=(width, height))
+    else:
+        fig = ax.figure
+    bw, bh = 0.6, 0.82  # box size in layer and row units
+    boxes = {}
+    for n in ns:
+        x, y = pos[n.name]
+        box = FancyBboxPatch(
+            (x - bw / 2, y - bh / 2),
+            bw,
+            bh,
+            boxstyle="round,pad=0,rounding_size=0.08",
+            facecolor=GRAPH_KINDS[n.kind],
+            edgecolor="black",
+            lw=0.8,
+            zorder=2,
+        )
+        ax.add_patch(box)
+        boxes[n.name] = box
+        lines = [(n.label, "black", "bold")]
+        if n.value is not None:
+            lines.append((format(n.value + 0.0, fmt), "black", "normal"))  # + 0.0: no "-0"
+        if n.grad is not None:
+            lines.append((format(n.grad + 0.0, fmt), _GRAD_INK, "normal"))
+        step = 0.25
+        for i, (text, ink, weight) in enumerate(lines):
+            ax.text(
+                x,
+                y + step * ((len(lines) - 1) / 2 - i),
+                text,
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=ink,
+                fontweight=weight,
+                zorder=3,
+            )
+    for a, b, label in es:
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        ax.add_patch(
+            FancyArrowPatch(
+                (x0, y0),
+                (x1, y1),
+                patchA=boxes[a],
+                patchB=boxes[b],
+                arrowstyle="-|>",
+                mutation_scale=8,
+                shrinkA=1,
+                shrinkB=1,
+                lw=0.8,
+                color="0.35",
+                zorder=1,
+            )
+        )
+        if label:
+            # On the gap between the columns when the arrow is level, else at its middle.
+            mx = (x0 + x1) / 2 if x0 == x1 else x0 + (bw / 2 + (1 - bw) / 2) * np.sign(x1 - x0)
+            t = (mx - x0) / (x1 - x0) if x1 != x0 else 0.5
+            my = y0 + t * (y1 - y0)
+            ax.text(
+                mx,
+                my + (0.14 if y0 == y1 else 0.0),
+                label,
+                ha="center",
+                va="bottom" if y0 == y1 else "center",
+                fontsize=6,
+                color=_LOCAL_INK,
+                zorder=4,
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+            )
+    bottom = y_lo - bh / 2 - 0.1
+    if key:
+        kinds = [k for k in GRAPH_KINDS if any(n.kind == k for n in ns)]
+        handles = [Patch(facecolor=GRAPH_KINDS[k], edgecolor="black", label=k) for k in kinds]
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            ncol=len(handles),
+            fontsize=7,
+            frameon=False,
+            handlelength=1.2,
+            borderaxespad=0.1,
+        )
+        ax.text(
+            x_hi + bw / 2,
+            bottom - 0.05,
+            f"in each box: name, value, ∂{grad_of}/∂(name) in red; green: local derivative",
+            ha="right",
+            va="top",
+            fontsize=7,
+            color="0.25",
+        )
+        bottom -= 0.55
+    ax.set_xlim(x_lo - bw / 2 - 0.05, x_hi + bw / 2 + 0.05)
+    ax.set_ylim(bottom, y_hi + bh / 2 + 0.05)
+    if title:
+        ax.set_title(title, fontsize=9)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def toy_graph_data(
+    model: Any, trace: Any, grads: Any, y: Any, sample: int = 0
+) -> tuple[list[GraphNode], list[tuple[str, str, str]]]:
+    r"""The nodes and edges of the toy model's graph for one data point, for :func:`graph`.
+
+    Forward values come from ``trace`` ($x$, $f_k$, $h_k$, $\ell = (f_3 - y)^2$), the
+    gradients from ``grads`` (pass #1: $\partial\ell/\partial f_k$, $\partial\ell/\partial
+    h_k$, $\partial\ell/\partial x$; pass #2 for this point:
+    $\partial\ell/\partial\beta_k = 1 \cdot \partial\ell/\partial f_k$ and
+    $\partial\ell/\partial\omega_k = h_k\,\partial\ell/\partial f_k$). ``trace`` and
+    ``grads`` come from ``model.forward(x)`` and ``model.backward(trace, y)``; with
+    ``grads=None`` the graph holds the forward values only. The target $y$ is drawn
+    without a gradient. Each arrow carries its local derivative.
+    """
+    from .toy_model import ToyModel
+
+    if not isinstance(model, ToyModel):
+        raise ValueError(f"model must be a ToyModel; got {type(model).__name__}")
+    xs = np.ravel(trace.x)
+    if not 0 <= sample < xs.size:
+        raise ValueError(f"sample {sample} is not one of the {xs.size} data points")
+    ys = np.ravel(np.asarray(y, dtype=np.float64))
+    if ys.size != xs.size:
+        raise ValueError(f"y has {ys.size} values but the trace has {xs.size} data points")
+    f = [float(np.ravel(v)[sample]) for v in trace.f]
+    h = [float(np.ravel(v)[sample]) for v in trace.h]
+    t = float(ys[sample])
+    dl_df: list[float | None] = [None] * 4
+    dl_dh: list[float | None] = [None] * 4
+    dl_domega: list[float | None] = [None] * 4
+    if grads is not None:
+        dl_df = [float(np.ravel(v)[sample]) for v in grads.dl_df]
+        dl_dh = [float(np.ravel(v)[sample]) for v in grads.dl_dh]
+        dl_domega = [h[k] * dl_df[k] for k in range(4)]  # type: ignore[operator]
+        if not np.isclose(dl_df[3], 2.0 * (f[3] - t), rtol=1e-9, atol=1e-12):  # type: ignore[arg-type]
+            raise ValueError("grads do not belong to this trace and y: ∂ℓ/∂f_3 ≠ 2(f_3 − y)")
+    nodes = [GraphNode("x", "$x$", h[0], dl_dh[0], "input", 0, 0.0)]
+    edges: list[tuple[str, str, str]] = []
+    local_f = [r"$\cos f_0$", r"$\exp f_1$", r"$-\sin f_2$"]
+    for k in range(4):
+        col = 2 * k
+        hk = "x" if k == 0 else f"h{k}"
+        if k > 0:
+            nodes.append(GraphNode(hk, f"$h_{k}$", h[k], dl_dh[k], "value", col, 0.0))
+            edges.append((f"f{k - 1}", hk, local_f[k - 1]))
+        nodes.append(
+            GraphNode(f"beta{k}", f"$\\beta_{k}$", model.beta[k], dl_df[k], "param", col, 1.0)
+        )
+        nodes.append(
+            GraphNode(
+                f"omega{k}", f"$\\omega_{k}$", model.omega[k], dl_domega[k], "param", col, -1.0
+            )
+        )
+        nodes.append(GraphNode(f"f{k}", f"$f_{k}$", f[k], dl_df[k], "value", col + 1, 0.0))
+        edges += [
+            (hk, f"f{k}", f"$\\omega_{k}$"),
+            (f"beta{k}", f"f{k}", "1"),
+            (f"omega{k}", f"f{k}", "$x$" if k == 0 else f"$h_{k}$"),
+        ]
+    nodes.append(GraphNode("y", "$y$", t, None, "input", 7, -1.0))
+    loss_grad = None if grads is None else 1.0
+    nodes.append(GraphNode("loss", r"$\ell$", (f[3] - t) ** 2, loss_grad, "loss", 8, 0.0))
+    edges += [("f3", "loss", "$2(f_3-y)$"), ("y", "loss", "$-2(f_3-y)$")]
+    return nodes, edges
+
+
+def neuron_graph_data(
+    x: Any, w: Any, b: float, activation: str = "relu", t: float | None = None
+) -> tuple[list[GraphNode], list[tuple[str, str, str]]]:
+    r"""The graph of one neuron, $z = \sum_i w_i x_i + b$, $y = f(z)$, for :func:`graph`.
+
+    The products $p_i = w_i x_i$ are nodes of their own, as in the code of note
+    ``002_7a3b8017507dfbbe.txt``. Without a target ``t`` the gradients are those of the
+    output, $\partial y/\partial(\text{node})$; with one, of the loss
+    $L = \tfrac12 (y - t)^2$. The backward pass is written out: $\partial y/\partial z
+    = f'(z)$, $\partial z/\partial p_i = \partial z/\partial b = 1$, $\partial p_i/\partial
+    w_i = x_i$ and $\partial p_i/\partial x_i = w_i$, each times the upstream gradient.
+    """
+    from ._checks import as_float_array
+    from .activations import get_activation
+
+    xv = as_float_array(x, "x", ndim=1)
+    wv = as_float_array(w, "w", ndim=1)
+    if xv.shape != wv.shape or xv.size == 0:
+        raise ValueError(
+            f"x and w must hold the same number of values; got {xv.size} and {wv.size}"
+        )
+    bv = _graph_number(b, "b", "value")
+    act = get_activation(activation)
+    p = wv * xv
+    z = float(p.sum() + bv)  # type: ignore[operator]
+    y = float(act.f(np.float64(z)))
+    top = 1.0 if t is None else y - float(t)  # the output's own gradient: dy/dy or dL/dy
+    dz = float(act.derivative(np.float64(z))) * top
+    n = xv.size
+    nodes, edges = [], []
+    for i in range(n):
+        j = i + 1
+        row = 2.0 * ((n - 1) / 2 - i)  # the product of input i; its w and x sit either side
+        nodes.append(GraphNode(f"w{j}", f"$w_{j}$", wv[i], xv[i] * dz, "param", 0, row + 0.5))
+        nodes.append(GraphNode(f"x{j}", f"$x_{j}$", xv[i], wv[i] * dz, "input", 0, row - 0.5))
+        nodes.append(GraphNode(f"p{j}", f"$w_{j}x_{j}$", p[i], dz, "value", 1, row))
+        edges += [
+            (f"w{j}", f"p{j}", f"$x_{j}$"),
+            (f"x{j}", f"p{j}", f"$w_{j}$"),
+            (f"p{j}", "z", "1"),
+        ]
+    nodes.append(GraphNode("z", "$z$", z, dz, "value", 2, 0.0))
+    # b sits below z: its arrow then crosses none of the products'.
+    nodes.append(GraphNode("b", "$b$", bv, dz, "param", 2, -1.5))
+    edges.append(("b", "z", "1"))
+    kind_y = "output" if t is None else "value"
+    nodes.append(GraphNode("y", "$y$", y, top, kind_y, 3, 0.0))
+    edges.append(("z", "y", "$f'(z)$"))
+    if t is not None:
+        nodes.append(GraphNode("t", "$t$", float(t), None, "input", 3, -1.0))
+        nodes.append(GraphNode("L", "$L$", 0.5 * (y - float(t)) ** 2, 1.0, "loss", 4, 0.0))
+        edges += [("y", "L", "$y-t$"), ("t", "L", "$t-y$")]
+    return nodes, edges
