@@ -594,7 +594,8 @@ class GraphNode:
         self.value = _graph_number(value, name, "value")
         self.grad = _graph_number(grad, name, "grad")
         self.kind = kind
-        if layer is not None and (isinstance(layer, bool) or int(layer) != layer):
+        whole = isinstance(layer, int | np.integer | float) and not isinstance(layer, bool)
+        if layer is not None and not (whole and float(layer).is_integer()):
             raise ValueError(f"node {name!r}: layer must be a whole number; got {layer!r}")
         self.layer = None if layer is None else int(layer)
         self.row = _graph_number(row, name, "row")
@@ -761,7 +762,7 @@ def graph(
         fig, ax = plt.subplots(figsize=(width, height))
     else:
         fig = ax.figure
-    bw, bh = 0.6, 0.82  # box size in layer and row units
+    bw, bh = 0.56, 0.82  # box size in layer and row units
     boxes = {}
     for n in ns:
         x, y = pos[n.name]
@@ -844,7 +845,11 @@ def graph(
         ax.text(
             x_hi + bw / 2,
             bottom - 0.05,
-            f"in each box: name, value, ∂{grad_of}/∂(name) in red; green: local derivative",
+            (
+                f"in each box: name, value, ∂{grad_of}/∂(name) in red; green: local derivative"
+                if any(n.grad is not None for n in ns)
+                else "in each box: name and value; green: local derivative"
+            ),
             ha="right",
             va="top",
             fontsize=7,
