@@ -1,0 +1,240 @@
+r"""Exercises of chapter 6, hidden-layer deltas, in the notation of note 004.
+
+A sigmoid network with inputs $x_i$, hidden outputs $h_j$, outputs $y_k$, targets $t_k$,
+weights $w_{ij}$ (input to hidden) and $u_{jk}$ (hidden to output), and the loss
+$L = \tfrac12 \sum_k (y_k - t_k)^2$. The output deltas are
+$\delta_k = (y_k - t_k)\, y_k (1 - y_k)$, the hidden ones
+$\delta_j = h_j (1 - h_j) \sum_k u_{jk} \delta_k$, and
+$\partial L/\partial w_{ij} = x_i \delta_j$.
+
+Each ``make(seed)`` returns one variant; seed 0 is the book's. Answers come from
+:meth:`backprop.Network.backward` (a layer whose pre-activations are given is a layer
+with zero input and those numbers as its bias) and from
+:mod:`backprop.activations` and :mod:`backprop.losses`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..activations import get_activation
+from ..exercises import Exercise, register, vector
+from ..losses import get_loss
+from ..network import Network
+
+_SIGMOID = get_activation("sigmoid")
+_HALF_SSE = get_loss("half_sse")
+
+
+def _sigmoid_slope(out: np.ndarray) -> np.ndarray:
+    r"""$\sigma'(z)$ at the $z$ whose output is ``out``: the library's $\sigma'$, at $z = \operatorname{logit}(out)$."""
+    z = np.log(out / (1.0 - out))
+    return _SIGMOID.derivative(z)
+
+
+def _clean(x: float) -> float:
+    """Round off float noise (-0.030480000000000007 -> -0.03048): these answers have few decimals."""
+    return float(np.round(x, 12))
+
+
+def _p(v: float, fmt: str = "g") -> str:
+    """A number for a product in LaTeX: negative numbers in parentheses."""
+    text = format(float(v) + 0.0, fmt)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _tenths(rng: np.random.Generator, n: int, lo: int, hi: int) -> np.ndarray:
+    """n numbers with one decimal in [lo/10, hi/10], none of them 0."""
+    while True:
+        v = rng.integers(lo, hi + 1, size=n) / 10
+        if np.all(v != 0):
+            return v
+
+
+@register("ch06.output-delta")
+def output_delta(seed: int) -> Exercise:
+    r"""Both output deltas $\delta_k = (y_k - t_k)\,y_k(1 - y_k)$ from the pre-activations $z_k$."""
+    rng = np.random.default_rng([6, 1, seed])
+    while True:
+        if seed == 0:
+            z = np.array([0.8, -0.4])
+            t = np.array([0.0, 1.0])
+        else:
+            z = _tenths(rng, 2, -15, 15)
+            t = rng.integers(0, 2, size=2).astype(float)
+        # The output layer alone: zero input, so its pre-activations are its biases z.
+        layer = Network([np.zeros((1, 2))], [z], "sigmoid")
+        trace = layer.forward([[0.0]])
+        delta = layer.backward(trace, [t], "half_sse").dz[0][0]
+        y = trace.output[0]
+        if np.all(np.abs(delta) > 0.01) and z[0] != z[1]:
+            break
+        seed += 1000
+    return Exercise(
+        key="ch06.output-delta",
+        question=(
+            "The output layer of a sigmoid network has pre-activations "
+            f"$z^{{(2)}} = {vector(z)}$, and the targets are $t = {vector(t)}$. With the loss "
+            "$L = \\tfrac12 \\sum_k (y_k - t_k)^2$, find both output deltas "
+            "$\\delta_k = \\partial L/\\partial z^{(2)}_k$ (two numbers, comma-separated, "
+            "at least 4 significant digits)."
+        ),
+        prompt="δ₁, δ₂ =",
+        answer=tuple(delta),
+        hints=(
+            "First the outputs: y_k = σ(z_k) = 1 / (1 + e^(−z_k)).",
+            "Then δ_k = (y_k − t_k) · y_k (1 − y_k): the loss's slope times the sigmoid's slope.",
+        ),
+        solution=(
+            f"The outputs are $y = \\sigma(z) = {vector(np.round(y, 6))}$, so "
+            f"$y - t = {vector(np.round(y - t, 6))}$ and "
+            f"$y(1 - y) = {vector(np.round(y * (1 - y), 6))}$. Multiplying entry by entry, "
+            f"$\\delta = {vector(np.round(delta, 6))}$."
+        ),
+        params={"z": z.tolist(), "t": t.tolist()},
+    )
+
+
+@register("ch06.hidden-delta")
+def hidden_delta(seed: int) -> Exercise:
+    r"""One hidden delta $\delta_j = h_j(1 - h_j) \sum_k u_{jk}\,\delta_k$: a sum over the outputs."""
+    rng = np.random.default_rng([6, 2, seed])
+    while True:
+        if seed == 0:
+            h = 0.6
+            u = np.array([0.8, -1.5])
+            d_out = np.array([0.12, -0.05])
+        else:
+            h = float(rng.integers(1, 10)) / 10
+            u = _tenths(rng, 2, -20, 20)
+            d_out = rng.integers(-20, 21, size=2) / 100
+        upstream = _clean(float(u @ d_out))  # dL/dh_j: one term per output unit h_j feeds
+        answer = _clean(float(_sigmoid_slope(np.array(h)) * upstream))
+        if np.all(d_out != 0) and abs(answer) > 0.002:
+            break
+        seed += 1000
+    return Exercise(
+        key="ch06.hidden-delta",
+        question=(
+            f"A hidden sigmoid unit $j$ outputs $h_j = {h:g}$. It feeds two output units "
+            f"through the weights $u_{{j1}} = {u[0]:g}$ and $u_{{j2}} = {u[1]:g}$, whose "
+            f"deltas are $\\delta_1 = {d_out[0]:g}$ and $\\delta_2 = {d_out[1]:g}$. "
+            "Find the hidden unit's delta $\\delta_j = \\partial L/\\partial z^{(1)}_j$."
+        ),
+        prompt="δ_j =",
+        answer=(answer,),
+        hints=(
+            "h_j reaches the loss through both outputs, so ∂L/∂h_j is a sum: u_j1 δ₁ + u_j2 δ₂.",
+            "Then multiply by the sigmoid's slope at the hidden unit, h_j (1 − h_j).",
+        ),
+        solution=(
+            f"$\\partial L/\\partial h_j = u_{{j1}}\\delta_1 + u_{{j2}}\\delta_2 = "
+            f"{_p(u[0])} \\cdot {_p(d_out[0])} + {_p(u[1])} \\cdot {_p(d_out[1])} = "
+            f"{upstream:.6g}$, and $\\delta_j = h_j(1 - h_j)\\,\\partial L/\\partial h_j = "
+            f"{h:g} \\cdot {1 - h:g} \\cdot {_p(upstream, '.6g')} = {answer:.6g}$."
+        ),
+        params={"h": h, "u": u.tolist(), "delta": d_out.tolist()},
+    )
+
+
+@register("ch06.weight-gradient")
+def weight_gradient(seed: int) -> Exercise:
+    r"""Note 004's general formula,
+    $\partial L/\partial w_{ij} = \sum_k (y_k - t_k) y_k (1 - y_k) u_{jk} \cdot h_j(1 - h_j) \cdot x_i$."""
+    rng = np.random.default_rng([6, 3, seed])
+    while True:
+        if seed == 0:
+            x_i, h = 2.0, 0.4
+            y = np.array([0.7, 0.2])
+            t = np.array([1.0, 0.0])
+            u = np.array([0.5, -1.0])
+        else:
+            x_i = float(_tenths(rng, 1, -20, 20)[0])
+            h = float(rng.integers(1, 10)) / 10
+            y = rng.integers(1, 10, size=2) / 10
+            t = rng.integers(0, 2, size=2).astype(float)
+            u = _tenths(rng, 2, -15, 15)
+        # (y_k - t_k) y_k (1 - y_k), rounded: with one-decimal y and t it has at most 3 decimals.
+        d_out = np.round(_HALF_SSE.grad(y, t) * _sigmoid_slope(y), 12)
+        d_hidden = _clean(float(_sigmoid_slope(np.array(h)) * (u @ d_out)))
+        answer = _clean(x_i * d_hidden)
+        if abs(answer) > 0.005 and np.all(y != t):
+            break
+        seed += 1000
+    return Exercise(
+        key="ch06.weight-gradient",
+        question=(
+            "In a sigmoid network with the loss $L = \\tfrac12 \\sum_k (y_k - t_k)^2$, the "
+            f"weight $w_{{ij}}$ carries input $x_i = {x_i:g}$ to hidden unit $j$, which outputs "
+            f"$h_j = {h:g}$ and feeds two outputs through $u_{{j1}} = {u[0]:g}$ and "
+            f"$u_{{j2}} = {u[1]:g}$. The outputs are $y = {vector(y)}$ and the targets "
+            f"$t = {vector(t)}$. Find $\\partial L/\\partial w_{{ij}}$."
+        ),
+        prompt="∂L/∂w_ij =",
+        answer=(answer,),
+        hints=(
+            "Output deltas first: δ_k = (y_k − t_k) y_k (1 − y_k) for k = 1, 2.",
+            "Then the hidden delta δ_j = h_j (1 − h_j) (u_j1 δ₁ + u_j2 δ₂), "
+            "and finally ∂L/∂w_ij = x_i δ_j.",
+        ),
+        solution=(
+            f"The output deltas are $\\delta = {vector(np.round(d_out, 6))}$; the hidden delta is "
+            f"$\\delta_j = {h:g} \\cdot {1 - h:g} \\cdot \\big({_p(u[0])} \\cdot "
+            f"{_p(d_out[0], '.6g')} + {_p(u[1])} \\cdot {_p(d_out[1], '.6g')}\\big) = "
+            f"{d_hidden:.6g}$; and $\\partial L/\\partial w_{{ij}} = x_i \\delta_j = "
+            f"{_p(x_i)} \\cdot {_p(d_hidden, '.6g')} = {answer:.6g}$."
+        ),
+        params={"x": x_i, "h": h, "y": y.tolist(), "t": t.tolist(), "u": u.tolist()},
+    )
+
+
+@register("ch06.batch-gradient")
+def batch_gradient(seed: int) -> Exercise:
+    r"""$\partial L/\partial W = A^\top \Delta$ for a batch: entry $(i, j)$ is $\sum_n a_{ni}\,\delta_{nj}$."""
+    rng = np.random.default_rng([6, 4, seed])
+    while True:
+        if seed == 0:
+            A = np.array([[0.5, 1.0], [2.0, -1.0]])
+            D = np.array([[0.2, -0.1], [0.3, 0.4]])
+            i, j = 0, 1
+        else:
+            A = _tenths(rng, 4, -20, 20).reshape(2, 2)
+            D = _tenths(rng, 4, -5, 5).reshape(2, 2)
+            i, j = int(rng.integers(2)), int(rng.integers(2))
+        # A linear layer fed A with these deltas: half_sse with targets Y - D gives delta = D.
+        layer = Network([np.eye(2)], [np.zeros(2)], "identity")
+        trace = layer.forward(A)
+        dW = layer.backward(trace, trace.output - D, "half_sse").dW[0]
+        answer = _clean(float(dW[i, j]))
+        terms = A[:, i] * D[:, j]
+        if abs(answer) > 0.01 and np.all(terms != 0):
+            break
+        seed += 1000
+    return Exercise(
+        key="ch06.batch-gradient",
+        question=(
+            "A batch of two samples goes through a layer. The layer's inputs are the rows of "
+            f"$A = \\begin{{bmatrix}} {A[0, 0]:g} & {A[0, 1]:g} \\\\ {A[1, 0]:g} & {A[1, 1]:g} "
+            "\\end{bmatrix}$ and its deltas the rows of "
+            f"$\\Delta = \\begin{{bmatrix}} {D[0, 0]:g} & {D[0, 1]:g} \\\\ {D[1, 0]:g} & "
+            f"{D[1, 1]:g} \\end{{bmatrix}}$ (row $n$ is sample $n$). The batch's loss is the sum "
+            "of the samples' losses. Find the gradient of the weight "
+            f"$W_{{{i + 1}{j + 1}}}$ from input {i + 1} to unit {j + 1}."
+        ),
+        prompt=f"∂L/∂W_{i + 1}{j + 1} =",
+        answer=(answer,),
+        rtol=1e-6,
+        hints=(
+            f"For one sample, ∂L/∂W_{i + 1}{j + 1} = a_{i + 1} δ_{j + 1}: "
+            "the input of the weight times the delta of its unit.",
+            "The batch's loss is a sum, so add the two samples' contributions: "
+            f"this is entry ({i + 1}, {j + 1}) of Aᵀ Δ.",
+        ),
+        solution=(
+            f"$\\partial L/\\partial W_{{{i + 1}{j + 1}}} = \\sum_n a_{{n{i + 1}}}\\,"
+            f"\\delta_{{n{j + 1}}} = {_p(A[0, i])} \\cdot {_p(D[0, j])} + {_p(A[1, i])} "
+            f"\\cdot {_p(D[1, j])} = {answer:.6g}$, entry $({i + 1}, {j + 1})$ of "
+            "$A^\\top \\Delta$."
+        ),
+        params={"A": A.tolist(), "D": D.tolist(), "i": i, "j": j},
+    )
