@@ -16,8 +16,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .. import plots
-from .._checks import as_float_array
 from ..network import Gradients, Network, Trace
+from ._picker import ParameterPicker, new_axes, one_sample
 
 Array = NDArray[np.float64]
 
@@ -36,32 +36,6 @@ def default_network() -> Network:
     return Network(DEFAULT_WEIGHTS, DEFAULT_BIASES, "sigmoid")
 
 
-def parameter_options(net: Network) -> list[tuple[str, tuple[str, int, int, int]]]:
-    """Dropdown entries: a plain-text name and ("W" or "b", list index, i, j) per parameter.
-
-    Names count from 1 as the book does: ``W2[3,1]`` is $W^{(2)}_{31}$, stored at
-    ``net.W[1][2, 0]``.
-    """
-    options = []
-    for l, W in enumerate(net.W, start=1):
-        for i in range(W.shape[0]):
-            for j in range(W.shape[1]):
-                src = f"x{i + 1}" if l == 1 else f"unit {i + 1}"
-                dst = f"y{j + 1}" if l == net.n_layers else f"unit {j + 1}"
-                options.append((f"W{l}[{i + 1},{j + 1}] ({src} → {dst})", ("W", l - 1, i, j)))
-    for l, b in enumerate(net.b, start=1):
-        for j in range(b.shape[0]):
-            options.append((f"b{l}[{j + 1}] (bias of layer {l}, unit {j + 1})", ("b", l - 1, 0, j)))
-    return options
-
-
-def _new_axes(figsize: tuple[float, float]) -> Any:
-    # A figure outside pyplot, so nothing is displayed behind the widget's back.
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=figsize).subplots()
-
-
 _CELL = '<td style="padding: 0.1em 0.7em">{}</td>'
 _HEAD = '<th style="padding: 0.1em 0.7em">{}</th>'
 
@@ -77,7 +51,7 @@ def _table(head: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
     )
 
 
-class DeltaExplorer(widgets.VBox):
+class DeltaExplorer(ParameterPicker, widgets.VBox):
     """Sliders for the targets and one parameter; the delta drawing; tables of every
     delta and every weight gradient.
 
@@ -96,17 +70,8 @@ class DeltaExplorer(widgets.VBox):
         limit: float = 2.0,
     ) -> None:
         self.net = (net if net is not None else default_network()).copy()
-        x = as_float_array(x, "x", ndim=1)
-        if x.shape[0] != self.net.sizes[0]:
-            raise ValueError(
-                f"x has {x.shape[0]} numbers but the network has {self.net.sizes[0]} inputs"
-            )
-        self.x = x.reshape(1, -1)
-        t = as_float_array(t, "t", ndim=1)
-        if t.shape[0] != self.net.sizes[-1]:
-            raise ValueError(
-                f"t has {t.shape[0]} numbers but the network has {self.net.sizes[-1]} outputs"
-            )
+        self.x, t2 = one_sample(self.net, x, t)
+        t = t2[0]
         self.loss_name = loss
         common = dict(continuous_update=False, readout_format=".2f")
         lo, hi = min(0.0, float(t.min())), max(1.0, float(t.max()))
@@ -116,53 +81,16 @@ class DeltaExplorer(widgets.VBox):
             )
             for k, v in enumerate(t)
         ]
-        self.parameter = widgets.Dropdown(
-            options=parameter_options(self.net),
-            description="parameter",
-            layout=widgets.Layout(width="auto"),
-        )
-        self.value = widgets.FloatSlider(
-            min=-limit, max=limit, step=0.05, description="its value", **common
-        )
+        self._picker(limit, **common)
         self.summary = widgets.HTML()
         self.image = widgets.Image(format="png")
         self.delta_table = widgets.HTML()
         self.gradient_table = widgets.HTML()
-        self._syncing = False
-        self._sync_value()
         for s in self.targets:
             s.observe(self._on_change, names="value")
-        self.value.observe(self._on_value, names="value")
-        self.parameter.observe(self._on_parameter, names="value")
         controls = widgets.VBox([*self.targets, self.parameter, self.value])
         tables = widgets.HBox([self.delta_table, self.gradient_table])
         super().__init__([controls, self.summary, self.image, tables])
-        self.update()
-
-    # ---- the parameter the value slider controls -----------------------------
-    def _array(self, which: tuple[str, int, int, int]) -> tuple[Array, tuple[int, ...]]:
-        kind, l, i, j = which
-        return (self.net.W[l], (i, j)) if kind == "W" else (self.net.b[l], (j,))
-
-    def _sync_value(self) -> None:
-        arr, idx = self._array(self.parameter.value)
-        self._syncing = True
-        try:
-            self.value.value = float(arr[idx])
-        finally:
-            self._syncing = False
-
-    def _on_parameter(self, change: dict[str, Any]) -> None:
-        self._sync_value()
-
-    def _on_value(self, change: dict[str, Any]) -> None:
-        if self._syncing:
-            return
-        arr, idx = self._array(self.parameter.value)
-        arr[idx] = float(change["new"])
-        self.update()
-
-    def _on_change(self, change: dict[str, Any]) -> None:
         self.update()
 
     # ---- both passes, then redraw ----------------------------------------------
@@ -178,7 +106,7 @@ class DeltaExplorer(widgets.VBox):
         self.delta = [d[0] + 0.0 for d in self.grads.dz]  # + 0.0: no -0
         self.dW = [g + 0.0 for g in self.grads.dW]
         self.loss = self.grads.loss
-        ax = _new_axes((6.5, 3.8))
+        ax = new_axes((6.5, 3.8))
         plots.delta_flow(self.net, self.trace, self.grads, ax=ax)
         self.image.value = plots.to_png(ax.figure)
         self.summary.value = self._summary_html()

@@ -8,16 +8,14 @@ $\delta = \partial L/\partial a \cdot \mathbb 1[z > 0]$, so an off unit passes n
 
 from __future__ import annotations
 
-from typing import Any
-
 import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .. import plots
-from .._checks import as_float_array
 from ..activations import relu_derivative
 from ..network import Gradients, Network, Trace
+from ._picker import ParameterPicker, new_axes, one_sample
 
 Array = NDArray[np.float64]
 
@@ -36,32 +34,7 @@ def default_network() -> Network:
     return Network(DEFAULT_WEIGHTS, DEFAULT_BIASES, ["relu", "identity"])
 
 
-def _new_axes(figsize: tuple[float, float]) -> Any:
-    # A figure outside pyplot, so nothing is displayed behind the widget's back.
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=figsize).subplots()
-
-
-def _parameter_options(net: Network) -> list[tuple[str, tuple[str, int, int, int]]]:
-    """Dropdown entries: a plain-text name and ("W" or "b", layer index, i, j) for every parameter."""
-    last = net.n_layers
-    options = []
-    for l, W in enumerate(net.W, start=1):
-        for i in range(W.shape[0]):
-            for j in range(W.shape[1]):
-                src = f"x{i + 1}" if l == 1 else f"unit {i + 1}"
-                dst = "y" if l == last and W.shape[1] == 1 else f"unit {j + 1}"
-                if l == last and W.shape[1] > 1:
-                    dst = f"y{j + 1}"
-                options.append((f"W{l}[{i + 1},{j + 1}] ({src} → {dst})", ("W", l - 1, i, j)))
-    for l, b in enumerate(net.b, start=1):
-        for j in range(b.shape[0]):
-            options.append((f"b{l}[{j + 1}] (bias of layer {l}, unit {j + 1})", ("b", l - 1, 0, j)))
-    return options
-
-
-class ReluExplorer(widgets.VBox):
+class ReluExplorer(ParameterPicker, widgets.VBox):
     """Sliders for the inputs and one parameter; a drawing of the network; a table of deltas.
 
     After every change these attributes hold the state (tests read them):
@@ -82,67 +55,24 @@ class ReluExplorer(widgets.VBox):
         self.relu_layers = [l for l, act in enumerate(self.net.activations) if act.name == "relu"]
         if not self.relu_layers:
             raise ValueError("the network has no ReLU layer; give at least one layer 'relu'")
-        x = as_float_array(x, "x", ndim=1)
-        if x.shape[0] != self.net.sizes[0]:
-            raise ValueError(
-                f"x has {x.shape[0]} numbers but the network has {self.net.sizes[0]} inputs"
-            )
-        self.t = as_float_array(t, "t", ndim=1).reshape(1, -1)
-        if self.t.shape[1] != self.net.sizes[-1]:
-            raise ValueError(
-                f"t has {self.t.shape[1]} numbers but the network has {self.net.sizes[-1]} outputs"
-            )
+        x2, self.t = one_sample(self.net, x, t)
+        x = x2[0]
         self.loss_name = loss
-        slider = dict(
-            min=-limit, max=limit, step=0.05, continuous_update=False, readout_format=".2f"
-        )
+        common = dict(continuous_update=False, readout_format=".2f")
         self.inputs = [
-            widgets.FloatSlider(value=float(v), description=f"x{i + 1}", **slider)
+            widgets.FloatSlider(
+                value=float(v), min=-limit, max=limit, step=0.05, description=f"x{i + 1}", **common
+            )
             for i, v in enumerate(x)
         ]
-        self.parameter = widgets.Dropdown(
-            options=_parameter_options(self.net),
-            description="parameter",
-            layout=widgets.Layout(width="auto"),
-        )
-        self.value = widgets.FloatSlider(description="its value", **slider)
+        self._picker(limit, **common)
         self.image = widgets.Image(format="png")
         self.table = widgets.HTML()
         self.summary = widgets.HTML()
-        self._syncing = False
-        self._sync_value()
         for s in self.inputs:
             s.observe(self._on_change, names="value")
-        self.value.observe(self._on_value, names="value")
-        self.parameter.observe(self._on_parameter, names="value")
         controls = widgets.VBox([*self.inputs, self.parameter, self.value])
         super().__init__([controls, self.summary, self.image, self.table])
-        self.update()
-
-    # ---- the parameter the value slider controls -----------------------------
-    def _array(self, which: tuple[str, int, int, int]) -> tuple[Array, tuple[int, ...]]:
-        kind, l, i, j = which
-        return (self.net.W[l], (i, j)) if kind == "W" else (self.net.b[l], (j,))
-
-    def _sync_value(self) -> None:
-        arr, idx = self._array(self.parameter.value)
-        self._syncing = True
-        try:
-            self.value.value = float(arr[idx])
-        finally:
-            self._syncing = False
-
-    def _on_parameter(self, change: dict[str, Any]) -> None:
-        self._sync_value()
-
-    def _on_value(self, change: dict[str, Any]) -> None:
-        if self._syncing:
-            return
-        arr, idx = self._array(self.parameter.value)
-        arr[idx] = float(change["new"])
-        self.update()
-
-    def _on_change(self, change: dict[str, Any]) -> None:
         self.update()
 
     # ---- both passes, then redraw ----------------------------------------------
@@ -158,7 +88,7 @@ class ReluExplorer(widgets.VBox):
         self.on = [self.trace.z[l][0] > 0 for l in self.relu_layers]
         self.delta = [self.grads.dz[l][0] + 0.0 for l in self.relu_layers]  # + 0.0: no -0
         self.zeroed = int(sum(np.count_nonzero(dW == 0) for dW in self.grads.dW))
-        ax = _new_axes((6.5, 3.6))
+        ax = new_axes((6.5, 3.6))
         plots.relu_network(self.net, self.trace, self.grads, ax=ax)
         self.image.value = plots.to_png(ax.figure)
         self.table.value = self._table_html()
