@@ -13,6 +13,7 @@ expected (never an exception). The same rules live in ``exercise_widget.js``;
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,11 +35,21 @@ _TRIM = re.compile(f"^[{_WS}]+|[{_WS}]+$")
 #: Tokens longer than this are shortened in messages.
 _SHOW = 20
 _HERE = Path(__file__).parent
+#: With this environment variable set to "1" (the student edition of the site),
+#: exercise widgets carry no answer and say that answers are checked in class.
+STUDENT_EDITION_ENV = "BACKPROP_STUDENT_EDITION"
+CHECKED_IN_CLASS = "Answers are checked in class."
+
+
+def student_edition() -> bool:
+    """True when building the student edition (``BACKPROP_STUDENT_EDITION=1``)."""
+    return os.environ.get(STUDENT_EDITION_ENV, "") == "1"
 
 
 @dataclass(frozen=True)
 class Feedback:
-    """The verdict on one answer: ``verdict`` is "correct", "wrong" or "invalid"."""
+    """The verdict on one answer: ``verdict`` is "correct", "wrong" or "invalid"
+    (or "" from a student-edition widget, which checks nothing)."""
 
     correct: bool
     message: str
@@ -193,9 +204,13 @@ class Exercise:
                 answer = str(answer)
         return check_answer(answer, self.answer, self.rtol, self.atol)
 
-    def widget(self) -> ExerciseWidget:
-        """An answer box with Check and Hint buttons that works with or without a kernel."""
-        return ExerciseWidget(self)
+    def widget(self, student: bool | None = None) -> ExerciseWidget:
+        """An answer box with Check and Hint buttons that works with or without a kernel.
+
+        With ``student=True`` (default: :func:`student_edition`) the widget's state
+        carries no answer, and Check says that answers are checked in class.
+        """
+        return ExerciseWidget(self, student=student_edition() if student is None else student)
 
     def _repr_markdown_(self) -> str:
         return self.question
@@ -226,20 +241,25 @@ class ExerciseWidget(anywidget.AnyWidget):
     message = t.Unicode("").tag(sync=True)
     checks = t.Int(0).tag(sync=True)
 
-    def __init__(self, exercise: Exercise) -> None:
+    def __init__(self, exercise: Exercise, student: bool = False) -> None:
         super().__init__(
             key=exercise.key,
             prompt=exercise.prompt,
             size=exercise.size,
-            answer=list(exercise.answer),
+            # The student edition sends no answer: the front end then checks nothing.
+            answer=[] if student else list(exercise.answer),
             rtol=exercise.rtol,
             atol=exercise.atol,
             hints=list(exercise.hints),
         )
         self.exercise = exercise
+        self.student = student
         self.observe(self._on_checks, names="checks")
 
     def _on_checks(self, change: dict[str, Any]) -> None:
+        if self.student:
+            self.verdict, self.message = "", CHECKED_IN_CLASS
+            return
         fb = self.exercise.check(self.value)
         self.verdict, self.message = fb.verdict, fb.message
 
@@ -248,6 +268,8 @@ class ExerciseWidget(anywidget.AnyWidget):
         if value is not None:
             self.value = str(value)
         self.checks += 1  # the observer sets verdict and message
+        if self.student:
+            return Feedback(False, CHECKED_IN_CLASS, "")
         return self.exercise.check(self.value)
 
     def show_hint(self) -> str | None:

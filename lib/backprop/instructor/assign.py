@@ -1,0 +1,190 @@
+"""``assign``: one notebook per student with that student's numbers, and the answer key.
+
+Each notebook is self-contained (no import of the library, no solutions, no
+self-check): a Markdown cell per question, then an answer cell marked by its
+metadata ``{"backprop": {"role": "answer", "key": ...}}`` (and the tag
+``answer``) that starts as ``answer = ...  # your answer here``. The notebook's
+metadata ``backprop`` holds the student id and the variant's fingerprint.
+``key.csv`` lists every student's seed and correct answers: keep it private.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..exercises import Exercise
+from .variants import Student, fingerprint, safe_name, variant
+
+#: Version of the layout of assignment notebooks and keys.
+FORMAT = 1
+KEY_COLUMNS = (
+    "student_id",
+    "name",
+    "notebook",
+    "fingerprint",
+    "exercise",
+    "seed",
+    "answer",
+    "answer_json",
+    "rtol",
+    "atol",
+    "question_sha",
+)
+
+
+def question_sha(question: str) -> str:
+    """A short hash of a question's text: the key names each variant's question by it."""
+    return hashlib.sha256(question.encode()).hexdigest()[:16]
+
+
+def _expected(size: int) -> str:
+    return "one number" if size == 1 else f"{size} numbers"
+
+
+def _cell_id(text: str) -> str:
+    # nbformat cell ids: 1-64 characters of [A-Za-z0-9-_]; fixed ids keep files reproducible.
+    return re.sub(r"[^A-Za-z0-9_-]", "-", text)[:64]
+
+
+def _how_to_answer() -> str:
+    return (
+        "**How to answer.** Under each question there is an answer cell marked "
+        "*Your answer*. Replace the `...` after `answer =` with your answer: a number "
+        "(`answer = 0.25`), several numbers in the order the question asks "
+        '(`answer = [1.5, -2, 0]`), or text such as `answer = "1/4"`. You may add '
+        "cells for your own working anywhere, but keep every answer cell below its "
+        "question, keep `answer = ...` in it, and do not delete it. Nothing here "
+        "tells you whether an answer is right: answers are checked in class."
+    )
+
+
+def student_notebook(
+    student: Student,
+    variants: Sequence[Exercise],
+    title: str = "Assignment",
+    hints: bool = False,
+) -> nbformat.NotebookNode:
+    """The notebook of ``student`` for the exercises ``variants`` (no answers in it)."""
+    nb = nbformat.v4.new_notebook()
+    who = student.student_id + (f" ({student.name})" if student.name else "")
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            f"# {title}\n\nStudent: **{who}**\n\n{_how_to_answer()}",
+            id="intro",
+            metadata={"backprop": {"role": "intro"}},
+        )
+    ]
+    for i, ex in enumerate(variants, start=1):
+        text = f"## Exercise {i}\n\n{ex.question}\n\n*Answer:* {ex.prompt} ({_expected(ex.size)})"
+        if hints and ex.hints:
+            items = "\n".join(f"<li>{h}</li>" for h in ex.hints)
+            text += f"\n\n<details><summary>Hints</summary><ol>\n{items}\n</ol></details>"
+        meta = {"role": "question", "key": ex.key}
+        cells.append(
+            nbformat.v4.new_markdown_cell(
+                text, id=_cell_id(f"question-{ex.key}"), metadata={"backprop": meta}
+            )
+        )
+        cells.append(
+            nbformat.v4.new_code_cell(
+                f"# Your answer to exercise {i}: {ex.prompt} ({_expected(ex.size)})\n"
+                "answer = ...  # your answer here",
+                id=_cell_id(f"answer-{ex.key}"),
+                metadata={
+                    "backprop": {"role": "answer", "key": ex.key, "size": ex.size},
+                    "tags": ["answer"],
+                },
+            )
+        )
+    nb.cells = cells
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "backprop": {
+            "format": FORMAT,
+            "title": title,
+            "student_id": student.student_id,
+            "fingerprint": fingerprint(student.student_id, variants),
+            "exercises": [ex.key for ex in variants],
+        },
+    }
+    return nb
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What :func:`assign` wrote: the notebooks (one per student) and the key."""
+
+    notebooks: list[Path]
+    key: Path
+    exercises: list[str]
+
+
+def assign(
+    students: Sequence[Student],
+    secret: str,
+    keys: Sequence[str],
+    out: str | Path,
+    title: str = "Assignment",
+    hints: bool = False,
+    progress: Callable[[Student], None] | None = None,
+) -> Assignment:
+    """Write ``out/<student id>.ipynb`` for every student and ``out/key.csv``.
+
+    ``keys`` are exercise keys (see :func:`backprop.instructor.variants.chapter_keys`).
+    """
+    if not keys:
+        raise ValueError("no exercises to assign")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    names: dict[str, str] = {}
+    for s in students:
+        name = safe_name(s.student_id)
+        if name.lower() in names:
+            raise ValueError(
+                f"students {names[name.lower()]!r} and {s.student_id!r} would share "
+                f"the file name {name}.ipynb"
+            )
+        names[name.lower()] = s.student_id
+    rows: list[dict[str, str]] = []
+    paths: list[Path] = []
+    for s in students:
+        variants = [variant(secret, s.student_id, k) for k in keys]
+        nb = student_notebook(s, variants, title=title, hints=hints)
+        path = out / f"{safe_name(s.student_id)}.ipynb"
+        nbformat.validate(nb)
+        nbformat.write(nb, path)
+        paths.append(path)
+        fp = nb.metadata["backprop"]["fingerprint"]
+        for ex in variants:
+            rows.append(
+                {
+                    "student_id": s.student_id,
+                    "name": s.name,
+                    "notebook": path.name,
+                    "fingerprint": fp,
+                    "exercise": ex.key,
+                    "seed": str(ex.seed),
+                    "answer": ex.answer_text,
+                    "answer_json": json.dumps(list(ex.answer)),
+                    "rtol": repr(ex.rtol),
+                    "atol": repr(ex.atol),
+                    "question_sha": question_sha(ex.question),
+                }
+            )
+        if progress is not None:
+            progress(s)
+    key = out / "key.csv"
+    with key.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=KEY_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return Assignment(paths, key, list(keys))

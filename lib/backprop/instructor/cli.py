@@ -1,0 +1,234 @@
+"""The instructors' command line: ``python -m backprop.instructor {assign,grade,student-edition}``.
+
+Progress bars and the one-line summary go to stderr; errors in the input (a bad
+roster, an unknown chapter, a missing key) end with a message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import student_edition
+from .assign import assign
+from .grade import grade, read_key, write_grades
+from .variants import chapter_keys, read_roster
+
+SECRET_ENV = "BACKPROP_INSTRUCTOR_SECRET"
+
+_DESCRIPTION = """\
+Assign the book's exercises with different numbers for every student, and grade
+the submitted notebooks with the book's checking rules.
+
+  assign   one notebook per student of a roster, with that student's numbers and
+           no solutions, and DIR/key.csv with every student's correct answers
+  grade    run the submitted notebooks (no network, time limits) and write one
+           row per student: a mark per exercise, the total and the reasons for
+           every lost mark
+  student-edition
+           build the website with no solutions into _build/student/
+
+Run `python -m backprop.instructor COMMAND --help` for a command's options.
+"""
+
+_ASSIGN_EPILOG = f"""\
+A student's numbers come from HMAC-SHA256(secret, student id + exercise key): the
+same id always gets the same variant, and without the secret nobody can compute
+another student's. Keep the secret (and key.csv) private and use the same secret
+for the whole course. Instead of --secret you may give --secret-file or set the
+environment variable {SECRET_ENV} (a command-line secret is visible to other users
+of the machine in the process list).
+
+The roster is a CSV file with a header row and a column student_id (or id,
+username, login, email), optionally name. Notebooks are written as
+DIR/<student id>.ipynb.
+
+example:
+  python -m backprop.instructor assign --roster roster.csv --secret-file secret.txt \\
+      --chapters 4 5 --title "Homework 2" --out hw2
+"""
+
+_GRADE_EPILOG = """\
+Each submission is attributed to a student by its file name (<student id>.ipynb,
+as handed out) or by a parent folder named after the student (nbgrader's
+submitted/<student id>/... layout), otherwise by the id in the notebook. A file
+that is another student's variant, is not a notebook, or breaks (syntax errors,
+endless loops, deleted or moved answer cells, answers of the wrong type) gets
+zero for the affected exercises with a reason in its row; grading goes on.
+
+example:
+  python -m backprop.instructor grade --key hw2/key.csv --out hw2-grades.csv \\
+      submissions/*.ipynb
+"""
+
+
+_STUDENT_EPILOG = """\
+The book is copied to a temporary folder, its {solution} blocks (gated ones too)
+and the code that prepared them are deleted and stored outputs cleared; the copy
+is built with BACKPROP_STUDENT_EDITION=1, so the notebooks run again and every
+answer box is saved without its answer. Before the HTML is moved to --out, every
+file of the site (pages, widget state, search index, downloadable notebooks) is
+searched for every exercise's solution and answer: the build fails if one is found.
+
+examples:
+  python -m backprop.instructor student-edition --out _build/student
+  python -m backprop.instructor student-edition --check _build/student
+"""
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _secret(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
+    if args.secret and args.secret_file:
+        parser.error("give either --secret or --secret-file, not both")
+    if args.secret_file:
+        secret = Path(args.secret_file).read_text(encoding="utf-8").strip()
+    else:
+        secret = args.secret or os.environ.get(SECRET_ENV, "")
+    if not secret:
+        parser.error(
+            f"the instructor's secret is missing: --secret, --secret-file or ${SECRET_ENV}"
+        )
+    return secret
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m backprop.instructor",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    a = sub.add_parser(
+        "assign",
+        help="write one notebook per student and the answer key",
+        description="Write one notebook per student (that student's numbers, no\n"
+        "solutions) and DIR/key.csv with every student's correct answers.",
+        epilog=_ASSIGN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    a.add_argument("--roster", required=True, help="CSV file of students (header: student_id,name)")
+    a.add_argument("--secret", help="the instructor's secret that fixes every student's variant")
+    a.add_argument("--secret-file", help="read the secret from this file instead")
+    a.add_argument(
+        "--chapters", nargs="+", default=[], metavar="N", help="chapters whose exercises to assign"
+    )
+    a.add_argument(
+        "--exercises", nargs="+", default=[], metavar="KEY", help="exercise keys, e.g. ch04.mask"
+    )
+    a.add_argument("--title", default="Assignment", help="the notebooks' title")
+    a.add_argument("--hints", action="store_true", help="include each exercise's hints")
+    a.add_argument("--out", required=True, help="folder for the notebooks and key.csv")
+
+    g = sub.add_parser(
+        "grade",
+        help="run submitted notebooks and mark their answers",
+        description="Run each submitted notebook and mark its answers against the key:\n"
+        "one row per student with a mark per exercise, the total and the reasons.",
+        epilog=_GRADE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    g.add_argument("--key", required=True, help="the key.csv written by assign")
+    g.add_argument("--out", required=True, help="CSV file to write the grades to")
+    g.add_argument(
+        "--timeout", type=float, default=120, help="seconds each notebook may run (default 120)"
+    )
+    g.add_argument(
+        "--cell-timeout", type=float, default=30, help="seconds each cell may run (default 30)"
+    )
+    g.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="submitted .ipynb files")
+
+    s = sub.add_parser(
+        "student-edition",
+        help="build the website with no solutions into _build/student/",
+        description="Build the student edition of the website (no solutions, no answers)\n"
+        "into _build/student/ (the same as `make book-student`).",
+        epilog=_STUDENT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    student_edition.add_arguments(s)
+    return parser
+
+
+def _assign(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    secret = _secret(args, parser)
+    try:
+        students = read_roster(args.roster)
+        keys = chapter_keys(args.chapters) if args.chapters else []
+        from .. import exercises
+
+        for k in args.exercises:
+            if k not in exercises.keys():
+                raise ValueError(f"unknown exercise {k!r}")
+            if k not in keys:
+                keys.append(k)
+        if not keys:
+            raise ValueError("choose exercises with --chapters and/or --exercises")
+    except (OSError, ValueError) as e:
+        parser.error(str(e))
+    with tqdm(total=len(students), desc="assign", unit="student", file=sys.stderr) as bar:
+        done = assign(
+            students,
+            secret,
+            keys,
+            args.out,
+            title=args.title,
+            hints=args.hints,
+            progress=lambda s: bar.update(),
+        )
+    print(
+        f"assigned {_n(len(keys), 'exercise')} to {_n(len(done.notebooks), 'student')}: "
+        f"notebooks in {args.out}/, answer key {done.key} (keep it private)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        key = read_key(args.key)
+    except (OSError, ValueError, KeyError) as e:
+        parser.error(f"cannot read the key: {e}")
+    if args.timeout <= 0 or args.cell_timeout <= 0:
+        parser.error("time limits must be positive")
+    with tqdm(total=len(args.submissions), desc="grade", unit="notebook", file=sys.stderr) as bar:
+        results = grade(
+            args.submissions,
+            key,
+            timeout=args.timeout,
+            cell_timeout=args.cell_timeout,
+            progress=lambda p: bar.update(),
+        )
+    write_grades(results, args.out)
+    students = [r for r in results if r.student_id]
+    mean = sum(r.total for r in students) / max(1, len(students))
+    most = max((r.max for r in students), default=0)
+    missing = sum(1 for r in students if not r.file)
+    problems = sum(1 for r in results if r.reason_text)
+    print(
+        f"graded {_n(len(args.submissions), 'file')} for {_n(len(students), 'student')} "
+        f"({missing} without a submission, {problems} rows with reasons): "
+        f"mean {mean:.2f}/{most} -> {args.out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    sub = parser._subparsers._group_actions[0].choices[args.command]  # type: ignore[union-attr]
+    if args.command == "assign":
+        return _assign(args, sub)
+    if args.command == "grade":
+        return _grade(args, sub)
+    return student_edition.run(args)
