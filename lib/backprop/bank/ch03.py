@@ -216,7 +216,7 @@ def dl_dbeta(seed: int) -> Exercise:
         return all(np.all(np.abs(np.ravel(g.dl_df[k])) >= 0.02) for k in range(4))
 
     model, trace, grads, answer, y = _variant(
-        seed, 3, 2, (-0.4, 0.9), (0.5, -0.3), answer_of, from_shown, both_points_count
+        seed, 3, 2, (-0.7, 0.9), (0.2, -0.3), answer_of, from_shown, both_points_count
     )
     table = [[_d(v) for v in np.ravel(grads.dl_df[k])] for k in range(4)]
     x = trace.x.reshape(-1)

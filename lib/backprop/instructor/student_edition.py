@@ -58,11 +58,7 @@ TEXT_SUFFIXES = {".html", ".js", ".json", ".ipynb", ".md", ".txt", ".inv", ".css
 #: widgets, solutions and glue are checked like every exercise's). Key -> where the text
 #: does it; a test fails when an entry is no longer needed. Better: make the chapter's
 #: example and the exercise's seed-0 numbers differ (as chapter 1 does, x0 = 0.8 vs 1.5).
-WORKED_IN_TEXT: dict[str, str] = {
-    "ch03.dl-df3": "chapter 3 prints the matrix of dl/df_k of its worked example (2.7032)",
-    "ch03.dl-dh3": "chapter 3 prints the matrix of dl/df_k of its worked example (1.0218)",
-    "ch07.params": "chapter 7 prints its network, 'It has 2410 parameters', and says it twice",
-}
+WORKED_IN_TEXT: dict[str, str] = {}
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>:{3,}|`{3,}|~{3,})\{(?P<name>[A-Za-z0-9_:-]+)\}")
 _CLOSE = re.compile(r"^[ \t]*(?P<fence>:{3,}|`{3,}|~{3,})[ \t]*$")
