@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with python3 (3.11+) and make:
 #   make book   set up .venv and build the website into _build/html
-#   make test   set up .venv, then lint, unit tests, nbval on every notebook, the book build
+#   make test   set up .venv, then lint, unit tests, nbval on every notebook, the book build,
+#               and the browser tests of the built site (tests/browser; needs node/npm and Chromium)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
@@ -13,7 +14,7 @@ export PYTHONHASHSEED := 0
 NOTEBOOKS = $(shell $(BIN)/python tests/toc.py)
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: all setup book test lint unit nbval execute clean
+.PHONY: all setup book book-student test lint unit nbval execute clean browser colab-cells
 
 all: test
 
@@ -23,26 +24,49 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
 	touch $@
 
-setup: $(STAMP)
+# The website serves MathJax, require.js and the widget manager itself: exact versions
+# from package-lock.json (_ext/offline_assets.py copies them into the site); axe-core too.
+NPM_STAMP := node_modules/.installed-stamp
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
-book: $(STAMP)
+setup: $(STAMP) $(NPM_STAMP)
+
+book: $(STAMP) $(NPM_STAMP)
 	$(BIN)/jupyter-book build $(JB_FLAGS) .
+
+# The built site in Chromium (/usr/bin/chromium): pages, math, widgets, exercises, links,
+# accessibility, phone width; screenshots go to _build/screenshots/. BOOK_HTML=dir to test
+# another build.
+browser: book
+	$(BIN)/python -m pytest -q -rfEs tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests
 	$(BIN)/ruff format --check lib tests
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q -n 2 tests --ignore=tests/browser
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
 
-test: lint unit nbval book
+test: lint book-student unit nbval book browser
 
 # Re-execute every notebook in place, so the stored outputs nbval compares are fresh.
 execute: $(STAMP)
 	$(BIN)/python tests/execute.py $(or $(NB),$(NOTEBOOKS))
+
+# The student edition: no solutions, exercise widgets without their answers, checked for
+# leaks (lib/backprop/instructor/student_edition.py); into _build/student.
+book-student: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python -m backprop.instructor student-edition --out _build/student
+
+# A fork: after changing repository.url in _config.yml, point every chapter's Colab
+# install cell at it (tests/test_colab_cell.py checks they match).
+colab-cells: $(STAMP)
+	$(BIN)/python tests/test_colab_cell.py --write
 
 clean:
 	rm -rf _build

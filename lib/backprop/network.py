@@ -130,8 +130,9 @@ class Network:
     ) -> Network:
         r"""A network with layer widths ``sizes`` (input first) and seeded random weights.
 
-        Weights are drawn from $\mathcal N(0, 1/n_{in})$ (so signals keep their
-        scale through the layers); biases start at 0.
+        Weights are drawn from $\mathcal N(0, 1/n_{in})$, so that each pre-activation
+        $z_j = \sum_i a_i W_{ij}$ has about the mean square of the inputs $a_i$ (a ReLU
+        layer then halves it; see chapter 7); biases start at 0.
         """
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:

@@ -55,13 +55,14 @@ def three_links(seed: int) -> Exercise:
     r"""$y = \exp(\sin(w x + b))$: the derivative $dy/dx$ is a product of three local slopes."""
     rng = np.random.default_rng([1, 2, seed])
     if seed == 0:
-        w, b, x0 = 2.0, -1.0, 0.5
+        w, b, x0 = 2.0, -1.0, 0.9  # z = 0.8: no factor is 1, so leaving one out shows
     else:
         w = float(_nonzero_int(rng, -3, 3))
         b = float(rng.integers(-2, 3))
         x0 = float(rng.integers(-10, 11)) / 10
-        # Keep cos(w x0 + b) away from 0 so the answer is not degenerate.
-        while abs(np.cos(w * x0 + b)) < 0.1:
+        # Keep cos(w x0 + b) away from 0 (a zero answer) and sin(w x0 + b) away from 0 (then
+        # exp(s) and cos(z) are both about 1, and an answer missing either still checks).
+        while abs(np.cos(w * x0 + b)) < 0.1 or abs(np.sin(w * x0 + b)) < 0.1:
             x0 += 0.1
     z = w * x0 + b
     answer = np.exp(np.sin(z)) * np.cos(z) * w

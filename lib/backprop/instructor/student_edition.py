@@ -44,7 +44,7 @@ from .. import exercises
 from ..exercises import STUDENT_EDITION_ENV
 
 #: What is not copied from the book's folder (top-level names, and anywhere below).
-IGNORE_TOP = {"_build", ".venv", ".git", "tests", "benchmarks", "examples", "lib", ".ci"}
+IGNORE_TOP = {"_build", ".venv", ".git", "tests", "benchmarks", "lib", ".ci"}
 #: Big folders the build reads but does not change: linked, not copied.
 LINK_TOP = ("node_modules",)
 IGNORE_ANY = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".jupyter_cache", ".ruff_cache"}

@@ -18,10 +18,11 @@ from numpy.typing import ArrayLike, NDArray
 from .. import plots
 from ..network import Gradients, Network, Trace
 from ._picker import ParameterPicker, new_axes, one_sample
+from .image import AltImage
 
 Array = NDArray[np.float64]
 
-#: The network the widget starts from when none is given: chapter 6's 2-3-2 sigmoid network.
+#: The network the widget starts from when none is given (chapter 6's 2-3-2 sigmoid network).
 DEFAULT_WEIGHTS = (
     [[0.5, -0.3, 0.8], [0.2, 0.6, -0.4]],
     [[0.7, -0.5], [-0.6, 0.9], [0.4, -0.3]],
@@ -83,7 +84,7 @@ class DeltaExplorer(ParameterPicker, widgets.VBox):
         ]
         self._picker(limit, **common)
         self.summary = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self.image = AltImage(format="png")
         self.delta_table = widgets.HTML()
         self.gradient_table = widgets.HTML()
         for s in self.targets:
@@ -109,6 +110,14 @@ class DeltaExplorer(ParameterPicker, widgets.VBox):
         ax = new_axes((6.5, 3.8))
         plots.delta_flow(self.net, self.trace, self.grads, ax=ax)
         self.image.value = plots.to_png(ax.figure)
+        deltas = "; ".join(
+            f"layer {l + 1}: " + ", ".join(f"{v:.3g}" for v in d) for l, d in enumerate(self.delta)
+        )
+        self.image.alt = (
+            "Diagram of the network with the deltas flowing back: each unit is coloured by its "
+            f"delta (red positive, blue negative), each arrow by the term it carries. Deltas, "
+            f"{deltas}."
+        )
         self.summary.value = self._summary_html()
         self.delta_table.value = self._delta_html()
         self.gradient_table.value = self._gradient_html()

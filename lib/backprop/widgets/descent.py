@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 from .. import plots
 from .._checks import as_float_array
 from ..optim import descent_path, loss_grid
+from .image import AltImage
 
 Array = NDArray[np.float64]
 
@@ -88,7 +89,7 @@ class DescentExplorer(widgets.VBox):
             value=int(steps), min=1, max=max(200, int(steps)), description="steps", **common
         )
         self.status = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self.image = AltImage(format="png")
         for s in (self.lr, self.start_x, self.start_y, self.steps):
             s.observe(self._on_change, names="value")
         super().__init__([self.lr, self.start_x, self.start_y, self.steps, self.status, self.image])
@@ -113,6 +114,12 @@ class DescentExplorer(widgets.VBox):
         )
         self.status.value = self._status_html(k)
         self.image.value = plots.to_png(self._figure())
+        self.image.alt = (
+            f"Left: contour lines of the loss over ({self.labels[0]}, {self.labels[1]}) and the "
+            f"path of {k} gradient-descent steps with learning rate {self.lr.value:.3g} from "
+            f"({self.start_x.value:.3g}, {self.start_y.value:.3g}); right: the loss at each "
+            f"step, from {self.losses[0]:.4g} to {self.losses[-1]:.4g}."
+        )
 
     def _status_html(self, k: int) -> str:
         text = (

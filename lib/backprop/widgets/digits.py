@@ -18,6 +18,7 @@ from .. import plots
 from .._checks import as_float_array
 from ..losses import softmax
 from ..network import Network
+from .image import AltImage
 
 Array = NDArray[np.float64]
 
@@ -67,7 +68,7 @@ class DigitExplorer(widgets.VBox):
             tooltip="jump to the next misclassified test image",
         )
         self.status = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self.image = AltImage(format="png")
         self.slider.observe(self._on_change, names="value")
         self.next_mistake.on_click(self._on_next_mistake)
         controls = widgets.HBox([self.slider, self.next_mistake])
@@ -97,6 +98,11 @@ class DigitExplorer(widgets.VBox):
             f"{self.mistakes.size} of {self.labels.size} test images are misclassified.</p>"
         )
         self.image.value = plots.to_png(self._figure())
+        self.image.alt = (
+            f"Test image {self.index}, a handwritten {self.label}, and a bar chart of the "
+            f"network's probabilities for the ten digits: it predicts {self.predicted} with "
+            f"probability {p:.3f}."
+        )
 
     def _figure(self) -> Any:
         # A figure outside pyplot, so nothing is displayed behind the widget's back.

@@ -16,10 +16,11 @@ from .. import plots
 from ..activations import relu_derivative
 from ..network import Gradients, Network, Trace
 from ._picker import ParameterPicker, new_axes, one_sample
+from .image import AltImage
 
 Array = NDArray[np.float64]
 
-#: The network the widget starts from when none is given: 2 inputs, 3 ReLU units, 1 output.
+#: The network the widget starts from when none is given (2 inputs, 3 ReLU units, 1 output).
 DEFAULT_WEIGHTS = (
     [[1.0, -1.0, 0.5], [0.5, 1.0, -1.0]],
     [[1.0], [-0.8], [1.2]],
@@ -66,7 +67,7 @@ class ReluExplorer(ParameterPicker, widgets.VBox):
             for i, v in enumerate(x)
         ]
         self._picker(limit, **common)
-        self.image = widgets.Image(format="png")
+        self.image = AltImage(format="png")
         self.table = widgets.HTML()
         self.summary = widgets.HTML()
         for s in self.inputs:
@@ -91,6 +92,12 @@ class ReluExplorer(ParameterPicker, widgets.VBox):
         ax = new_axes((6.5, 3.6))
         plots.relu_network(self.net, self.trace, self.grads, ax=ax)
         self.image.value = plots.to_png(ax.figure)
+        n = sum(W.size for W in self.net.W)
+        self.image.alt = (
+            "Diagram of the network for this input: ReLU units that are on are filled, units "
+            "that are off are grey, and the weights whose gradient is exactly 0 are drawn "
+            f"dotted ({self.zeroed} of {n})."
+        )
         self.table.value = self._table_html()
         self.summary.value = self._summary_html()
 

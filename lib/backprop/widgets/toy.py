@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 from .. import plots
 from .._checks import as_float_array
 from ..toy_model import ToyModel
+from .image import AltImage
 
 Array = NDArray[np.float64]
 
@@ -97,7 +98,7 @@ class ToyExplorer(widgets.VBox):
         self.sliders = {f"beta_{k}": s for k, s in enumerate(self.beta)}
         self.sliders.update({f"omega_{k}": s for k, s in enumerate(self.omega)})
         self.status = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self.image = AltImage(format="png")
         for s in self.sliders.values():
             s.observe(self._on_change, names="value")
         columns = widgets.HBox([widgets.VBox(self.beta), widgets.VBox(self.omega)])
@@ -121,6 +122,10 @@ class ToyExplorer(widgets.VBox):
         self.curve_y = self.model(self.curve_x)
         self.status.value = self._status_html()
         self.image.value = plots.to_png(self._figure())
+        self.image.alt = (
+            f"The {self.x.size} data points and the toy model's curve f[x, φ] for the sliders' "
+            f"parameters; the loss is {self.loss:.4f}."
+        )
 
     def _status_html(self) -> str:
         worst = int(np.argmax(np.abs(self.residuals)))

@@ -1,0 +1,121 @@
+"""Every chapter starts with the Colab install cell: it installs the book's library when (and
+only when) the notebook runs on Colab, from the repository _config.yml names.
+
+A fork that changes ``repository.url`` in _config.yml rewrites these cells with
+``make colab-cells`` (``python tests/test_colab_cell.py --write``).
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+import types
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from IPython.core.inputtransformer2 import TransformerManager
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def package_name() -> str:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
+
+
+def repository_url() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"].rstrip("/")
+
+
+def pip_spec() -> str:
+    return f"{package_name()} @ git+{repository_url()}"
+
+
+def install_cell() -> str:
+    """The cell every chapter starts with (its first code cell)."""
+    return (
+        "# On Colab, install the book's library first; everywhere else it is installed already.\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    %pip install --quiet "{pip_spec()}"'
+    )
+
+
+def first_code_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    return next(c for c in nb.cells if c.cell_type == "code")
+
+
+class FakeIPython:
+    """Records the magics a cell runs instead of running them."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def run_line_magic(self, name: str, line: str, _stack_depth: int = 1) -> None:
+        self.calls.append((name, line))
+
+
+def run_cell(source: str) -> list[tuple[str, str]]:
+    """Run a cell as IPython would (magics turned into calls); return the magics it ran."""
+    shell = FakeIPython()
+    code = TransformerManager().transform_cell(source)
+    exec(compile(code, "<install cell>", "exec"), {"get_ipython": lambda: shell})
+    return shell.calls
+
+
+def test_there_are_chapters():
+    assert len(CHAPTERS) >= 4
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_first_code_cell_is_the_colab_install_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    cell = first_code_cell(nb)
+    assert cell.source == install_cell(), (
+        f"{path.name}: the first code cell is not the Colab install cell for "
+        f"{repository_url()} (run `make colab-cells`)"
+    )
+    assert cell.outputs == [], "the install cell prints nothing off Colab"
+    before = nb.cells[: nb.cells.index(cell)]
+    assert all(c.cell_type == "markdown" for c in before)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_install_cell_does_nothing_off_colab(path, monkeypatch):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    assert run_cell(first_code_cell(nbformat.read(path, as_version=4)).source) == []
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_install_cell_installs_the_library_on_colab(path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    calls = run_cell(first_code_cell(nbformat.read(path, as_version=4)).source)
+    assert calls == [("pip", f'install --quiet "{pip_spec()}"')]
+
+
+def test_the_spec_names_this_package_and_repository():
+    assert pip_spec().startswith(package_name() + " @ git+https://")
+    assert repository_url() in install_cell()
+
+
+def write_cells() -> None:
+    """Make every chapter's first code cell the install cell for _config.yml's repository."""
+    for path in CHAPTERS:
+        nb = nbformat.read(path, as_version=4)
+        cell = first_code_cell(nb)
+        if cell.source != install_cell():
+            cell.source = install_cell()
+            nbformat.write(nb, path)
+            print(f"updated {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--write"]:
+        write_cells()
+    else:
+        sys.exit("usage: python tests/test_colab_cell.py --write")
