@@ -35,6 +35,13 @@ def _wrong(values):
     return [v + 10.0 for v in values]
 
 
+def _grade(tmp, out, *files) -> int:
+    """Run ``grade`` on ``files`` against the course's key, with the tests' short time limits."""
+    argv = ["grade", "--key", str(tmp / "hw" / "key.csv"), "--out", str(out)]
+    argv += ["--timeout", str(NOTEBOOK), "--cell-timeout", str(CELL)]
+    return main([*argv, *map(str, files)])
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("course")
@@ -221,20 +228,7 @@ def test_grade_all_right_half_right_and_broken(course, capsys):
     tmp, keys, key = course
     sub, expected = _fill(tmp, key)
     out = tmp / "grades.csv"
-    status = main(
-        [
-            "grade",
-            "--key",
-            str(tmp / "hw" / "key.csv"),
-            "--out",
-            str(out),
-            "--timeout",
-            str(NOTEBOOK),
-            "--cell-timeout",
-            str(CELL),
-            *(str(sub / f"{s}.ipynb") for s in ("ada.l", "bo", "cy-3")),
-        ]
-    )
+    status = _grade(tmp, out, *(str(sub / f"{s}.ipynb") for s in ("ada.l", "bo", "cy-3")))
     assert status == 0
     err = capsys.readouterr().err
     assert "graded 3 files for 3 students" in err.splitlines()[-1]
@@ -271,23 +265,7 @@ def test_grade_files_that_are_not_the_students_own(course, capsys):
     (sub / "stranger.ipynb").write_text("{}")
     out = tmp / "grades2.csv"
     files = [str(p) for p in sorted(sub.iterdir())]
-    assert (
-        main(
-            [
-                "grade",
-                "--key",
-                str(tmp / "hw" / "key.csv"),
-                "--out",
-                str(out),
-                "--timeout",
-                str(NOTEBOOK),
-                "--cell-timeout",
-                str(CELL),
-                *files,
-            ]
-        )
-        == 0
-    )
+    assert _grade(tmp, out, *files) == 0
     rows = _rows(out)
     by_id = {r["student_id"]: r for r in rows}
     for sid in key:
@@ -335,23 +313,7 @@ def test_a_missing_submission_and_attribution(course, tmp_path):
     folder.mkdir(parents=True)
     shutil.copy(tmp / "hw" / "bo.ipynb", folder / "homework.ipynb")
     assert attribute(folder / "homework.ipynb", key) == "bo"
-    assert (
-        main(
-            [
-                "grade",
-                "--key",
-                str(tmp / "hw" / "key.csv"),
-                "--out",
-                str(out),
-                "--timeout",
-                str(NOTEBOOK),
-                "--cell-timeout",
-                str(CELL),
-                str(folder / "homework.ipynb"),
-            ]
-        )
-        == 0
-    )
+    assert _grade(tmp, out, str(folder / "homework.ipynb")) == 0
     by_id = {r["student_id"]: r for r in _rows(out)}
     assert by_id["ada.l"]["reasons"] == "no submission"
     assert by_id["bo"]["file"] == "homework.ipynb"

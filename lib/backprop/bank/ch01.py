@@ -5,11 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..exercises import Exercise, register, vector
-
-
-def _coef(a: float) -> str:
-    """A coefficient as written before a variable: 1 -> "", -1 -> "-", 2 -> "2"."""
-    return {1: "", -1: "-"}.get(int(a), f"{a:g}") if float(a).is_integer() else f"{a:g}"
+from ._format import coef
 
 
 def _nonzero_int(rng: np.random.Generator, lo: int, hi: int) -> int:
@@ -33,17 +29,17 @@ def composite(seed: int) -> Exercise:
     return Exercise(
         key="ch01.composite",
         question=(
-            f"Let $h(x) = \\sin({_coef(a)} x^2)$. Use the chain rule to find $h'(x)$ at "
+            f"Let $h(x) = \\sin({coef(a)} x^2)$. Use the chain rule to find $h'(x)$ at "
             f"$x_0 = {x0:g}$. Give at least 4 significant digits."
         ),
         prompt=f"h'({x0:g}) =",
         answer=(answer,),
         hints=(
-            f"The outer function is sin(v) with v = {_coef(a)}x²; its derivative is cos(v).",
-            f"The inner derivative is dv/dx = {_coef(2 * a)}x. Multiply the two at x = {x0:g}.",
+            f"The outer function is sin(v) with v = {coef(a)}x²; its derivative is cos(v).",
+            f"The inner derivative is dv/dx = {coef(2 * a)}x. Multiply the two at x = {x0:g}.",
         ),
         solution=(
-            f"$h'(x) = \\cos({_coef(a)} x^2) \\cdot {_coef(2 * a)} x$, so "
+            f"$h'(x) = \\cos({coef(a)} x^2) \\cdot {coef(2 * a)} x$, so "
             f"$h'({x0:g}) = \\cos({a * x0**2:g}) \\cdot {2 * a * x0:g} = {answer:.6g}$."
         ),
         params={"a": a, "x0": x0},

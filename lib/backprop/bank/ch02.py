@@ -17,6 +17,7 @@ import numpy as np
 from ..exercises import Exercise, register, vector
 from ..network import Network
 from ..toy_model import ToyModel
+from ._format import paren
 
 #: The activations the layer exercise draws from, with their formulas for the question.
 _LAYER_ACTIVATIONS = {
@@ -35,11 +36,6 @@ def _bmatrix(M: np.ndarray) -> str:
 def _column(v: np.ndarray) -> str:
     """A vector as a LaTeX column."""
     return _bmatrix(np.asarray(v, dtype=np.float64).reshape(-1, 1))
-
-
-def _p(v: float) -> str:
-    """A number as a factor or term: negatives in parentheses, ``-0.5`` -> ``(-0.5)``."""
-    return f"({v:g})" if v < 0 else f"{v:g}"
 
 
 def _choice(rng: np.random.Generator, values: list[float], n: int) -> np.ndarray:
@@ -78,18 +74,18 @@ def toy_forward(seed: int) -> Exercise:
         rtol=1e-3,
         atol=1e-6,
         hints=(
-            f"Start with f₀ = {beta[0]:g} + {_p(omega[0])}·{_p(x)} = {f[0]:g}, then h₁ = sin f₀.",
-            f"Next f₁ = {beta[1]:g} + {_p(omega[1])}·h₁, h₂ = exp f₁, f₂ = {beta[2]:g} + "
-            f"{_p(omega[2])}·h₂, h₃ = cos f₂, and f₃ = {beta[3]:g} + {_p(omega[3])}·h₃.",
+            f"Start with f₀ = {beta[0]:g} + {paren(omega[0])}·{paren(x)} = {f[0]:g}, then h₁ = sin f₀.",
+            f"Next f₁ = {beta[1]:g} + {paren(omega[1])}·h₁, h₂ = exp f₁, f₂ = {beta[2]:g} + "
+            f"{paren(omega[2])}·h₂, h₃ = cos f₂, and f₃ = {beta[3]:g} + {paren(omega[3])}·h₃.",
         ),
         solution=(
-            f"$f_0 = {beta[0]:g} + {_p(omega[0])} \\cdot {_p(x)} = {f[0]:g}$, "
+            f"$f_0 = {beta[0]:g} + {paren(omega[0])} \\cdot {paren(x)} = {f[0]:g}$, "
             f"$h_1 = \\sin f_0 = {h[1]:.4f}$; "
-            f"$f_1 = {beta[1]:g} + {_p(omega[1])} \\cdot h_1 = {f[1]:.4f}$, "
+            f"$f_1 = {beta[1]:g} + {paren(omega[1])} \\cdot h_1 = {f[1]:.4f}$, "
             f"$h_2 = \\exp f_1 = {h[2]:.4f}$; "
-            f"$f_2 = {beta[2]:g} + {_p(omega[2])} \\cdot h_2 = {f[2]:.4f}$, "
+            f"$f_2 = {beta[2]:g} + {paren(omega[2])} \\cdot h_2 = {f[2]:.4f}$, "
             f"$h_3 = \\cos f_2 = {h[3]:.4f}$; "
-            f"$f_3 = {beta[3]:g} + {_p(omega[3])} \\cdot h_3 = {f[3]:.4f}$. "
+            f"$f_3 = {beta[3]:g} + {paren(omega[3])} \\cdot h_3 = {f[3]:.4f}$. "
             "Each step uses only the value just before it, so the forward pass runs "
             "left to right and every intermediate is known by the end."
         ),

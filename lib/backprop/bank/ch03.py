@@ -22,6 +22,7 @@ import numpy as np
 
 from ..exercises import Exercise, register
 from ..toy_model import ToyGradients, ToyModel, ToyTrace
+from ._format import paren
 
 #: The chapter's model: seed 0 of every exercise uses it.
 BOOK_BETA = (0.3, -0.2, 0.1, 0.4)
@@ -34,13 +35,6 @@ SMALLEST = 0.1
 def _d(v: float) -> str:
     """A forward-pass value as the question shows it: 4 decimals, no "-0.0000"."""
     return f"{float(np.round(v, 4)) + 0.0:.4f}"
-
-
-def _p(v: str | float) -> str:
-    """A number inside a product or sum (a float is shown with :g): negative ones in
-    parentheses."""
-    text = v if isinstance(v, str) else f"{v:g}"
-    return f"({text})" if text.startswith("-") else text
 
 
 def _shown(v: float) -> float:
@@ -141,7 +135,7 @@ def dl_df3(seed: int) -> Exercise:
         solution=(
             f"$f_3 = {b3:g} + ({w3:g})({_d(h3)}) = {_d(f3)}$, so "
             f"$\\dfrac{{\\partial \\ell}}{{\\partial f_3}} = 2(f_3 - y) = "
-            f"2({_d(f3)} - {_p(t)}) = {_d(answer[0])}$. It is "
+            f"2({_d(f3)} - {paren(t)}) = {_d(answer[0])}$. It is "
             f"{'positive: the output is above' if answer[0] > 0 else 'negative: the output is below'}"
             " the target, so lowering $f_3$ lowers the loss."
         ),
@@ -184,11 +178,11 @@ def dl_dh3(seed: int) -> Exercise:
             "h₃ = cos f₂, so ∂h₃/∂f₂ = −sin f₂. Multiply each by the upstream gradient.",
         ),
         solution=(
-            f"$\\partial \\ell/\\partial f_3 = 2({_d(f3)} - {_p(t)}) = {_d(df3)}$. Then "
+            f"$\\partial \\ell/\\partial f_3 = 2({_d(f3)} - {paren(t)}) = {_d(df3)}$. Then "
             f"$\\dfrac{{\\partial \\ell}}{{\\partial h_3}} = \\omega_3 \\cdot "
-            f"\\dfrac{{\\partial \\ell}}{{\\partial f_3}} = {_p(w3)} \\cdot {_p(_d(df3))} = {_d(answer[0])}$ "
+            f"\\dfrac{{\\partial \\ell}}{{\\partial f_3}} = {paren(w3)} \\cdot {paren(_d(df3))} = {_d(answer[0])}$ "
             f"and $\\dfrac{{\\partial \\ell}}{{\\partial f_2}} = -\\sin(f_2) \\cdot "
-            f"\\dfrac{{\\partial \\ell}}{{\\partial h_3}} = -\\sin({_d(f2)}) \\cdot {_p(_d(answer[0]))} "
+            f"\\dfrac{{\\partial \\ell}}{{\\partial h_3}} = -\\sin({_d(f2)}) \\cdot {paren(_d(answer[0]))} "
             f"= {_d(answer[1])}$. Each step is a local derivative times the upstream gradient."
         ),
         params=_params(model, trace.x.reshape(-1), y, f2=_shown(f2), f3=_shown(f3)),
@@ -222,7 +216,7 @@ def dl_dbeta(seed: int) -> Exercise:
     x = trace.x.reshape(-1)
     rows = _bmatrix([[table[k][i] for k in range(4)] for i in range(2)])
     sums = ", \\ ".join(
-        f"\\dfrac{{\\partial L}}{{\\partial \\beta_{k}}} = {table[k][0]} + {_p(table[k][1])} "
+        f"\\dfrac{{\\partial L}}{{\\partial \\beta_{k}}} = {table[k][0]} + {paren(table[k][1])} "
         f"= {_d(answer[k])}"
         for k in range(4)
     )
@@ -274,7 +268,7 @@ def dl_domega(seed: int) -> Exercise:
     hk = [f"{h[0]:g}"] + [_d(v) for v in h[1:]]  # h_0 = x, shown as given
     dfs = ", ".join(f"{_d(df[k])}" for k in range(4))
     steps = ", \\ ".join(
-        f"\\dfrac{{\\partial \\ell}}{{\\partial \\omega_{k}}} = {_p(hk[k])} \\cdot {_p(_d(df[k]))} "
+        f"\\dfrac{{\\partial \\ell}}{{\\partial \\omega_{k}}} = {paren(hk[k])} \\cdot {paren(_d(df[k]))} "
         f"= {_d(answer[k])}"
         for k in range(4)
     )

@@ -11,14 +11,7 @@ import numpy as np
 from ..activations import relu_derivative
 from ..exercises import Exercise, register, vector
 from ..network import Network
-
-
-def _tenths(rng: np.random.Generator, n: int, lo: int = -25, hi: int = 25) -> np.ndarray:
-    """n numbers with one decimal in [lo/10, hi/10], none of them 0."""
-    while True:
-        v = rng.integers(lo, hi + 1, size=n) / 10
-        if np.all(v != 0):
-            return v
+from ._format import tenths
 
 
 def _mixed(z: np.ndarray) -> bool:
@@ -39,7 +32,7 @@ def mask(seed: int) -> Exercise:
         z = np.array([1.3, -0.4, 0.0, 2.1, -2.7])
     else:
         while True:
-            z = _tenths(rng, 5, -30, 30)
+            z = tenths(rng, 5, -30, 30)
             if rng.random() < 0.5:
                 z[rng.integers(5)] = 0.0  # sometimes test the convention at z = 0
             if _mixed(z):
@@ -76,7 +69,7 @@ def masked_delta(seed: int) -> Exercise:
         g = np.array([0.5, -0.8, -1.5, 2.0])
     else:
         while True:
-            z, g = _tenths(rng, 4), _tenths(rng, 4, -20, 20)
+            z, g = tenths(rng, 4), tenths(rng, 4, -20, 20)
             if _mixed(z):
                 break
     m = relu_derivative(z)
@@ -117,7 +110,7 @@ def batch_bias(seed: int) -> Exercise:
         G = np.array([[0.2, 0.6], [-0.5, -0.4], [0.3, 0.1]])
     else:
         while True:
-            Z, G = _tenths(rng, 6).reshape(3, 2), _tenths(rng, 6, -10, 10).reshape(3, 2)
+            Z, G = tenths(rng, 6).reshape(3, 2), tenths(rng, 6, -10, 10).reshape(3, 2)
             D = G * relu_derivative(Z)
             # Each unit on for some samples and off for others, and a non-zero answer.
             cols = all(_mixed(Z[:, j]) for j in range(2))

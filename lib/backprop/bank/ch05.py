@@ -12,16 +12,7 @@ import numpy as np
 from ..exercises import Exercise, register, vector
 from ..network import Network
 from ..optim import descent_path, sgd_step
-
-
-def _coef(a: float) -> str:
-    """A coefficient before a variable: 1 -> "", 2 -> "2"."""
-    return "" if a == 1 else f"{a:g}"
-
-
-def _clean(x: float) -> float:
-    """Round off float noise (0.6799999999999999 -> 0.68) so answers read as a student writes them."""
-    return float(np.round(x, 12))
+from ._format import clean, coef
 
 
 @register("ch05.update-step")
@@ -37,15 +28,15 @@ def update_step(seed: int) -> Exercise:
             x = float(rng.integers(-3, 4))
             t = float(rng.integers(-3, 4))
             lr = float(rng.choice([0.05, 0.1, 0.2]))
-        y = _clean(w * x + b)
+        y = clean(w * x + b)
         if x != 0 and abs(y - t) > 0.1:  # a step that actually moves both parameters
             break
         seed += 1000
     net = Network([[[w]]], [[b]], "identity")
     grads = net.gradients([[x]], [[t]], "half_sse")
-    dw, db = _clean(grads.dW[0][0, 0]), _clean(grads.db[0][0])
+    dw, db = clean(grads.dW[0][0, 0]), clean(grads.db[0][0])
     sgd_step(net, grads, lr)
-    new = (_clean(net.W[0][0, 0]), _clean(net.b[0][0]))
+    new = (clean(net.W[0][0, 0]), clean(net.b[0][0]))
     return Exercise(
         key="ch05.update-step",
         question=(
@@ -90,7 +81,7 @@ def steepest(seed: int) -> Exercise:
     return Exercise(
         key="ch05.steepest",
         question=(
-            f"Let $f(u, v) = {_coef(a)} u^2 + {_coef(c)} v^2$. At the point $(u, v) = {vector(p)}$, in "
+            f"Let $f(u, v) = {coef(a)} u^2 + {coef(c)} v^2$. At the point $(u, v) = {vector(p)}$, in "
             "which direction does $f$ fall fastest? Give the unit vector "
             "(two numbers, comma-separated, to at least 3 significant digits)."
         ),
@@ -124,18 +115,18 @@ def overshoot(seed: int) -> Exercise:
             a = float(rng.integers(1, 4))
             w0 = float(rng.choice([-2.0, -1.0, 1.0, 2.0]))
             lr = float(rng.integers(1, 16)) / 10
-        factor = _clean(1 - 2 * a * lr)
+        factor = clean(1 - 2 * a * lr)
         if abs(factor) > 0.05 and abs(abs(factor) - 1) > 0.05:  # neither stuck nor cycling
             break
         seed += 1000
     path = descent_path(lambda w: 2 * a * w, [w0], lr, 2)
-    w1, w2 = _clean(path[1, 0]), _clean(path[2, 0])
+    w1, w2 = clean(path[1, 0]), clean(path[2, 0])
     fate = "diverges" if abs(factor) > 1 else "converges"
     limit = "1" if a == 1 else f"1/{a:g}"  # |1 - 2 a eta| > 1 exactly when eta > 1/a
     return Exercise(
         key="ch05.overshoot",
         question=(
-            f"Run gradient descent on $f(w) = {_coef(a)} w^2$ from $w_0 = {w0:g}$ with learning rate "
+            f"Run gradient descent on $f(w) = {coef(a)} w^2$ from $w_0 = {w0:g}$ with learning rate "
             f"$\\eta = {lr:g}$. Give $w_1$ and $w_2$ (two numbers, comma-separated)."
         ),
         prompt="w₁, w₂ =",

@@ -21,6 +21,7 @@ from ..activations import get_activation
 from ..exercises import Exercise, register, vector
 from ..losses import get_loss
 from ..network import Network
+from ._format import clean, paren, tenths
 
 _SIGMOID = get_activation("sigmoid")
 _HALF_SSE = get_loss("half_sse")
@@ -32,25 +33,6 @@ def _sigmoid_slope(out: np.ndarray) -> np.ndarray:
     return _SIGMOID.derivative(z)
 
 
-def _clean(x: float) -> float:
-    """Round off float noise (-0.030480000000000007 -> -0.03048): these answers have few decimals."""
-    return float(np.round(x, 12))
-
-
-def _p(v: float, fmt: str = "g") -> str:
-    """A number for a product in LaTeX: negative numbers in parentheses."""
-    text = format(float(v) + 0.0, fmt)
-    return f"({text})" if text.startswith("-") else text
-
-
-def _tenths(rng: np.random.Generator, n: int, lo: int, hi: int) -> np.ndarray:
-    """n numbers with one decimal in [lo/10, hi/10], none of them 0."""
-    while True:
-        v = rng.integers(lo, hi + 1, size=n) / 10
-        if np.all(v != 0):
-            return v
-
-
 @register("ch06.output-delta")
 def output_delta(seed: int) -> Exercise:
     r"""Both output deltas $\delta_k = (y_k - t_k)\,y_k(1 - y_k)$ from the pre-activations $z_k$."""
@@ -60,7 +42,7 @@ def output_delta(seed: int) -> Exercise:
             z = np.array([0.8, -0.4])
             t = np.array([0.0, 1.0])
         else:
-            z = _tenths(rng, 2, -15, 15)
+            z = tenths(rng, 2, -15, 15)
             t = rng.integers(0, 2, size=2).astype(float)
         # The output layer alone: zero input, so its pre-activations are its biases z.
         layer = Network([np.zeros((1, 2))], [z], "sigmoid")
@@ -106,10 +88,10 @@ def hidden_delta(seed: int) -> Exercise:
             d_out = np.array([0.12, -0.05])
         else:
             h = float(rng.integers(1, 10)) / 10
-            u = _tenths(rng, 2, -20, 20)
+            u = tenths(rng, 2, -20, 20)
             d_out = rng.integers(-20, 21, size=2) / 100
-        upstream = _clean(float(u @ d_out))  # dL/dh_j: one term per output unit h_j feeds
-        answer = _clean(float(_sigmoid_slope(np.array(h)) * upstream))
+        upstream = clean(float(u @ d_out))  # dL/dh_j: one term per output unit h_j feeds
+        answer = clean(float(_sigmoid_slope(np.array(h)) * upstream))
         if np.all(d_out != 0) and abs(answer) > 0.002:
             break
         seed += 1000
@@ -129,9 +111,9 @@ def hidden_delta(seed: int) -> Exercise:
         ),
         solution=(
             f"$\\partial L/\\partial h_j = u_{{j1}}\\delta_1 + u_{{j2}}\\delta_2 = "
-            f"{_p(u[0])} \\cdot {_p(d_out[0])} + {_p(u[1])} \\cdot {_p(d_out[1])} = "
+            f"{paren(u[0])} \\cdot {paren(d_out[0])} + {paren(u[1])} \\cdot {paren(d_out[1])} = "
             f"{upstream:.6g}$, and $\\delta_j = h_j(1 - h_j)\\,\\partial L/\\partial h_j = "
-            f"{h:g} \\cdot {1 - h:g} \\cdot {_p(upstream, '.6g')} = {answer:.6g}$."
+            f"{h:g} \\cdot {1 - h:g} \\cdot {paren(upstream, '.6g')} = {answer:.6g}$."
         ),
         params={"h": h, "u": u.tolist(), "delta": d_out.tolist()},
     )
@@ -149,15 +131,15 @@ def weight_gradient(seed: int) -> Exercise:
             t = np.array([1.0, 0.0])
             u = np.array([0.5, -1.0])
         else:
-            x_i = float(_tenths(rng, 1, -20, 20)[0])
+            x_i = float(tenths(rng, 1, -20, 20)[0])
             h = float(rng.integers(1, 10)) / 10
             y = rng.integers(1, 10, size=2) / 10
             t = rng.integers(0, 2, size=2).astype(float)
-            u = _tenths(rng, 2, -15, 15)
+            u = tenths(rng, 2, -15, 15)
         # (y_k - t_k) y_k (1 - y_k), rounded: with one-decimal y and t it has at most 3 decimals.
         d_out = np.round(_HALF_SSE.grad(y, t) * _sigmoid_slope(y), 12)
-        d_hidden = _clean(float(_sigmoid_slope(np.array(h)) * (u @ d_out)))
-        answer = _clean(x_i * d_hidden)
+        d_hidden = clean(float(_sigmoid_slope(np.array(h)) * (u @ d_out)))
+        answer = clean(x_i * d_hidden)
         if abs(answer) > 0.005 and np.all(y != t):
             break
         seed += 1000
@@ -179,10 +161,10 @@ def weight_gradient(seed: int) -> Exercise:
         ),
         solution=(
             f"The output deltas are $\\delta = {vector(np.round(d_out, 6))}$; the hidden delta is "
-            f"$\\delta_j = {h:g} \\cdot {1 - h:g} \\cdot \\big({_p(u[0])} \\cdot "
-            f"{_p(d_out[0], '.6g')} + {_p(u[1])} \\cdot {_p(d_out[1], '.6g')}\\big) = "
+            f"$\\delta_j = {h:g} \\cdot {1 - h:g} \\cdot \\big({paren(u[0])} \\cdot "
+            f"{paren(d_out[0], '.6g')} + {paren(u[1])} \\cdot {paren(d_out[1], '.6g')}\\big) = "
             f"{d_hidden:.6g}$; and $\\partial L/\\partial w_{{ij}} = x_i \\delta_j = "
-            f"{_p(x_i)} \\cdot {_p(d_hidden, '.6g')} = {answer:.6g}$."
+            f"{paren(x_i)} \\cdot {paren(d_hidden, '.6g')} = {answer:.6g}$."
         ),
         params={"x": x_i, "h": h, "y": y.tolist(), "t": t.tolist(), "u": u.tolist()},
     )
@@ -198,14 +180,14 @@ def batch_gradient(seed: int) -> Exercise:
             D = np.array([[0.2, -0.1], [0.3, 0.4]])
             i, j = 0, 1
         else:
-            A = _tenths(rng, 4, -20, 20).reshape(2, 2)
-            D = _tenths(rng, 4, -5, 5).reshape(2, 2)
+            A = tenths(rng, 4, -20, 20).reshape(2, 2)
+            D = tenths(rng, 4, -5, 5).reshape(2, 2)
             i, j = int(rng.integers(2)), int(rng.integers(2))
         # A linear layer fed A with these deltas: half_sse with targets Y - D gives delta = D.
         layer = Network([np.eye(2)], [np.zeros(2)], "identity")
         trace = layer.forward(A)
         dW = layer.backward(trace, trace.output - D, "half_sse").dW[0]
-        answer = _clean(float(dW[i, j]))
+        answer = clean(float(dW[i, j]))
         terms = A[:, i] * D[:, j]
         if abs(answer) > 0.01 and np.all(terms != 0):
             break
@@ -232,8 +214,8 @@ def batch_gradient(seed: int) -> Exercise:
         ),
         solution=(
             f"$\\partial L/\\partial W_{{{i + 1}{j + 1}}} = \\sum_n a_{{n{i + 1}}}\\,"
-            f"\\delta_{{n{j + 1}}} = {_p(A[0, i])} \\cdot {_p(D[0, j])} + {_p(A[1, i])} "
-            f"\\cdot {_p(D[1, j])} = {answer:.6g}$, entry $({i + 1}, {j + 1})$ of "
+            f"\\delta_{{n{j + 1}}} = {paren(A[0, i])} \\cdot {paren(D[0, j])} + {paren(A[1, i])} "
+            f"\\cdot {paren(D[1, j])} = {answer:.6g}$, entry $({i + 1}, {j + 1})$ of "
             "$A^\\top \\Delta$."
         ),
         params={"A": A.tolist(), "D": D.tolist(), "i": i, "j": j},
