@@ -11,7 +11,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Deterministic outputs: no hash randomisation.
 export PYTHONHASHSEED := 0
 
-NOTEBOOKS = $(shell $(BIN)/python tests/toc.py)
+NOTEBOOKS = $(shell $(BIN)/python tools/toc.py)
 JB_FLAGS := -W -n --keep-going
 
 .PHONY: all setup book book-student test lint unit nbval execute clean browser colab-cells
@@ -33,6 +33,12 @@ $(NPM_STAMP): package.json package-lock.json
 
 setup: $(STAMP) $(NPM_STAMP)
 
+# The live explorers' front ends: lib/backprop/widgets/js/<name>.js -> static/<name>.js
+# (esbuild bundles, committed; tests/widgets/test_bundles.py checks they are fresh).
+.PHONY: widgets
+widgets: $(NPM_STAMP)
+	node tools/build_widgets.mjs
+
 book: $(STAMP) $(NPM_STAMP)
 	$(BIN)/jupyter-book build $(JB_FLAGS) .
 
@@ -43,8 +49,8 @@ browser: book
 	$(BIN)/python -m pytest -q -rfEs tests/browser
 
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests
-	$(BIN)/ruff format --check lib tests
+	$(BIN)/ruff check lib tests tools
+	$(BIN)/ruff format --check lib tests tools
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 tests --ignore=tests/browser
@@ -56,7 +62,7 @@ test: lint book-student unit nbval book browser
 
 # Re-execute every notebook in place, so the stored outputs nbval compares are fresh.
 execute: $(STAMP)
-	$(BIN)/python tests/execute.py $(or $(NB),$(NOTEBOOKS))
+	$(BIN)/python tools/execute.py $(or $(NB),$(NOTEBOOKS))
 
 # The student edition: no solutions, exercise widgets without their answers, checked for
 # leaks (lib/backprop/instructor/student_edition.py); into _build/student.
@@ -66,7 +72,7 @@ book-student: $(STAMP) $(NPM_STAMP)
 # A fork: after changing repository.url in _config.yml, point every chapter's Colab
 # install cell at it (tests/test_colab_cell.py checks they match).
 colab-cells: $(STAMP)
-	$(BIN)/python tests/test_colab_cell.py --write
+	$(BIN)/python -m tools.colab_cells --write
 
 clean:
 	rm -rf _build

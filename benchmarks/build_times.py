@@ -45,7 +45,7 @@ def main() -> int:
     if subprocess.run(["make", "setup"], cwd=ROOT).returncode != 0:
         sys.exit("make setup failed")
     notebooks = subprocess.run(
-        [str(VENV_PY), "tests/toc.py"], cwd=ROOT, capture_output=True, text=True, check=True
+        [str(VENV_PY), "tools/toc.py"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
 
     rows: list[tuple[str, str, float, int]] = []

@@ -10,11 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ._checks import known
-
-Array = NDArray[np.float64]
+from ._types import Array
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array
-
-Array = NDArray[np.float64]
+from ._types import Array
 
 
 def _labels(labels: ArrayLike, name: str = "labels") -> NDArray[np.intp]:

@@ -13,8 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array, known
-
-Array = NDArray[np.float64]
+from ._types import Array
 
 
 @dataclass(frozen=True)

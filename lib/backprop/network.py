@@ -18,13 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from ._checks import as_float_array
+from ._types import Array
 from .activations import Activation, get_activation
 from .losses import Loss, get_loss
-
-Array = NDArray[np.float64]
 
 
 @dataclass

@@ -15,12 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from ._checks import as_float_array
+from ._types import Array
 from .network import Network
-
-Array = NDArray[np.float64]
 
 #: The activation after each pre-activation f_0, f_1, f_2 (f_3 is the output).
 ACTIVATION_NAMES = ("sin", "exp", "cos")

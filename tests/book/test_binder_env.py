@@ -26,7 +26,7 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "chapters" / "01_chain_rule.ipynb"
 CI = os.environ.get("CI", "").lower() == "true"
 

@@ -14,7 +14,7 @@ import backprop as bp
 import numpy as np
 import pytest
 
-NOTATION = Path(__file__).resolve().parent.parent / "appendices" / "notation.md"
+NOTATION = Path(__file__).resolve().parents[2] / "appendices" / "notation.md"
 #: Snippets in the library column that are not Python expressions.
 NOT_EXPRESSIONS = {"*"}
 

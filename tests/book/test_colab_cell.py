@@ -1,52 +1,23 @@
-"""Every chapter starts with the Colab install cell: it installs the book's library when (and
-only when) the notebook runs on Colab, from the repository _config.yml names.
-
-A fork that changes ``repository.url`` in _config.yml rewrites these cells with
-``make colab-cells`` (``python tests/test_colab_cell.py --write``).
-"""
+"""Every chapter starts with the Colab install cell that ``tools/colab_cells.py`` writes: it
+installs the book's library when (and only when) the notebook runs on Colab."""
 
 from __future__ import annotations
 
 import sys
-import tomllib
 import types
-from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 from IPython.core.inputtransformer2 import TransformerManager
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-
-
-def package_name() -> str:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
-
-
-def repository_url() -> str:
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return config["repository"]["url"].rstrip("/")
-
-
-def pip_spec() -> str:
-    return f"{package_name()} @ git+{repository_url()}"
-
-
-def install_cell() -> str:
-    """The cell every chapter starts with (its first code cell)."""
-    return (
-        "# On Colab, install the book's library first; everywhere else it is installed already.\n"
-        "import sys\n"
-        "\n"
-        'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet "{pip_spec()}"'
-    )
-
-
-def first_code_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    return next(c for c in nb.cells if c.cell_type == "code")
+from tools.colab_cells import (
+    CHAPTERS,
+    first_code_cell,
+    install_cell,
+    package_name,
+    pip_spec,
+    repository_url,
+)
 
 
 class FakeIPython:
@@ -101,21 +72,3 @@ def test_install_cell_installs_the_library_on_colab(path, monkeypatch):
 def test_the_spec_names_this_package_and_repository():
     assert pip_spec().startswith(package_name() + " @ git+https://")
     assert repository_url() in install_cell()
-
-
-def write_cells() -> None:
-    """Make every chapter's first code cell the install cell for _config.yml's repository."""
-    for path in CHAPTERS:
-        nb = nbformat.read(path, as_version=4)
-        cell = first_code_cell(nb)
-        if cell.source != install_cell():
-            cell.source = install_cell()
-            nbformat.write(nb, path)
-            print(f"updated {path.relative_to(ROOT)}")
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] == ["--write"]:
-        write_cells()
-    else:
-        sys.exit("usage: python tests/test_colab_cell.py --write")

@@ -1,0 +1,1 @@
+"""Build helpers of the book (not part of the library): run from the repository root."""
