@@ -300,6 +300,37 @@ def test_random_weight_scale_is_one_over_sqrt_fan_in():
     assert W.std() == pytest.approx(1.0 / np.sqrt(400), rel=0.02)
 
 
+@pytest.mark.parametrize(
+    ("init", "std"),
+    [
+        ("lecun", np.sqrt(1 / 400)),
+        ("xavier", np.sqrt(2 / (400 + 300))),
+        ("he", np.sqrt(2 / 400)),
+    ],
+)
+def test_random_init_sets_the_weight_scale(init, std):
+    W = bp.Network.random([400, 300], "relu", seed=1, init=init).W[0]
+    assert W.std() == pytest.approx(std, rel=0.02)
+
+
+def test_he_keeps_the_mean_square_through_relu_layers():
+    # The reason for 2/n_in: with He's scale a deep ReLU stack keeps E[z^2] steady,
+    # with LeCun's it halves at every layer.
+    X = np.random.default_rng(0).normal(size=(500, 200))
+    sizes = [200] * 11
+    ratios = {}
+    for init in ("lecun", "he"):
+        z = bp.Network.random(sizes, "relu", seed=2, init=init).forward(X).z
+        ratios[init] = np.mean(z[-1] ** 2) / np.mean(z[0] ** 2)
+    assert 0.5 < ratios["he"] < 2.0
+    assert ratios["lecun"] < 0.01  # about 2**-10
+
+
+def test_random_rejects_an_unknown_init():
+    with pytest.raises(ValueError, match="unknown init 'glorot'; choose one of lecun, xavier, he"):
+        bp.Network.random([2, 2], "relu", init="glorot")
+
+
 @pytest.mark.parametrize("sizes", [[3], [], [3, 0], [0, 2], [2, -1]])
 def test_random_rejects_bad_sizes(sizes):
     with pytest.raises(ValueError, match="sizes"):

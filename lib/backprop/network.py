@@ -25,6 +25,14 @@ from ._types import Array
 from .activations import Activation, get_activation
 from .losses import Loss, get_loss
 
+#: The weight scales $s$ (standard deviations) of :meth:`Network.random`, by name, as
+#: functions of $(n_{in}, n_{out})$.
+INITS = {
+    "lecun": lambda n_in, n_out: 1.0 / np.sqrt(n_in),
+    "xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),
+    "he": lambda n_in, n_out: np.sqrt(2.0 / n_in),
+}
+
 
 @dataclass
 class Trace:
@@ -126,19 +134,30 @@ class Network:
         sizes: Sequence[int],
         activations: Sequence[str | Activation] | str,
         seed: int = 0,
+        init: str = "lecun",
     ) -> Network:
         r"""A network with layer widths ``sizes`` (input first) and seeded random weights.
 
-        Weights are drawn from $\mathcal N(0, 1/n_{in})$, so that each pre-activation
-        $z_j = \sum_i a_i W_{ij}$ has about the mean square of the inputs $a_i$ (a ReLU
-        layer then halves it; see chapter 7); biases start at 0.
+        Each $W^{(l)}$ of shape $(n_{in}, n_{out})$ is drawn from $\mathcal N(0, s^2)$ with
+        the variance ``init`` names; biases start at 0:
+
+        - ``"lecun"`` (the default): $s^2 = 1/n_{in}$. Each pre-activation
+          $z_j = \sum_i a_i W_{ij}$ then has the mean square of the inputs $a_i$: the
+          forward signal keeps its size through units that are linear near 0 (tanh).
+        - ``"xavier"`` (Glorot): $s^2 = 2/(n_{in} + n_{out})$, a compromise between
+          keeping the forward signal ($1/n_{in}$) and the backward deltas ($1/n_{out}$).
+        - ``"he"``: $s^2 = 2/n_{in}$. A ReLU zeroes about half of its inputs, which halves
+          the mean square it passes on; the factor 2 makes up for it.
         """
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least two positive widths; got {sizes}")
+        scale = INITS.get(init)
+        if scale is None:
+            raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
         rng = np.random.default_rng(seed)
         weights = [
-            rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_in, n_out))
+            rng.normal(0.0, scale(n_in, n_out), size=(n_in, n_out))
             for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
         ]
         biases = [np.zeros(n_out) for n_out in sizes[1:]]
