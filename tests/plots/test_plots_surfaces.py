@@ -1,26 +1,14 @@
-"""Tests of the loss-surface figures in backprop.plots: contour_paths, surface_3d, to_png."""
+"""Tests of backprop.plots.surfaces: contour_paths and surface_3d (chapter 5)."""
 
 from __future__ import annotations
 
-import re
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from backprop import plots  # noqa: E402
-from backprop.optim import descent_path, loss_grid  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    plt.close("all")
-    yield
-    plt.close("all")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from backprop import plots
+from backprop.optim import descent_path, loss_grid
+from backprop.plots.surfaces import _levels
+from matplotlib.figure import Figure
 
 
 def bowl(p):
@@ -54,7 +42,7 @@ def test_contour_paths_draws_each_path_with_its_start_and_the_minimum():
 
 
 def test_contour_levels_are_increasing_and_within_the_values():
-    levels = plots._levels(GRID[2], 12)
+    levels = _levels(GRID[2], 12)
     assert np.all(np.diff(levels) > 0)
     assert GRID[2].min() <= levels[0] and levels[-1] <= GRID[2].max()
 
@@ -88,10 +76,3 @@ def test_surface_3d_refuses_a_flat_axes():
     fig, ax = plt.subplots()
     with pytest.raises(ValueError, match="3-D"):
         plots.surface_3d(GRID, ax=ax)
-
-
-def test_to_png_gives_png_bytes_and_a_figure_repr_has_no_address():
-    fig = plots.contour_paths(GRID)
-    data = plots.to_png(fig)
-    assert data.startswith(b"\x89PNG\r\n\x1a\n")
-    assert re.fullmatch(r"<Figure size \d+x\d+ with 1 Axes>", repr(fig))

@@ -1,25 +1,14 @@
-"""Tests of backprop.plots: each function returns a matplotlib Figure with the right data."""
+"""Tests of backprop.plots.curves: tangent_line, toy_fit, loss_curve, training_curves."""
 
 from __future__ import annotations
 
 import re
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from backprop import plots  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    plt.close("all")
-    yield
-    plt.close("all")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from backprop import plots
+from matplotlib.figure import Figure
 
 
 def test_tangent_line_returns_a_figure_with_curve_tangent_and_point():
@@ -83,3 +72,39 @@ def test_figures_are_closed_by_the_fixture():
 def test_text_repr_of_a_figure_has_no_memory_address():
     fig = plots.loss_curve([1.0, 0.5])
     assert re.fullmatch(r"<Figure size \d+x\d+ with 1 Axes>", repr(fig))
+
+
+def test_training_curves_plot_each_named_curve_per_epoch():
+    fig = plots.training_curves(
+        {"train": [1.0, 0.5, 0.25], "test": [1.1, 0.7, 0.6]},
+        {"train": [0.5, 0.8, 0.9], "test": [0.4, 0.7, 0.8]},
+    )
+    ax_loss, ax_acc = fig.axes
+    assert [line.get_label() for line in ax_loss.lines] == ["train", "test"]
+    np.testing.assert_array_equal(ax_loss.lines[0].get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(ax_acc.lines[1].get_ydata(), [0.4, 0.7, 0.8])
+    assert ax_loss.get_yscale() == "log" and ax_acc.get_ylabel() == "accuracy"
+    assert ax_loss.get_xlabel() == ax_acc.get_xlabel() == "epoch"
+
+
+def test_toy_fit_draws_the_model_the_residuals_and_the_data(toy_model):
+    x, y = np.array([-1.0, 0.0, 1.5]), np.array([0.5, 1.0, -0.2])
+    fig = plots.toy_fit(toy_model, x, y, n=50)
+    (ax,) = fig.axes
+    curve, data = ax.lines
+    assert len(curve.get_xdata()) == 50
+    np.testing.assert_allclose(curve.get_ydata(), toy_model(curve.get_xdata()), rtol=1e-15)
+    np.testing.assert_array_equal(data.get_xdata(), x)
+    np.testing.assert_array_equal(data.get_ydata(), y)
+    # The residuals: one vertical segment per point, from y_i to f[x_i, phi].
+    (segments,) = ax.collections
+    for seg, xi, yi in zip(segments.get_segments(), x, y, strict=True):
+        np.testing.assert_allclose(seg, [[xi, yi], [xi, float(toy_model(xi))]], rtol=1e-15)
+    assert f"{toy_model.loss(x, y):.4f}" in ax.get_title()
+    # x widened by 5% of the data's range on each side.
+    assert ax.get_xlim() == pytest.approx((-1.125, 1.625))
+
+
+def test_toy_fit_rejects_mismatched_data(toy_model):
+    with pytest.raises(ValueError, match="same number"):
+        plots.toy_fit(toy_model, [1.0, 2.0], [1.0])

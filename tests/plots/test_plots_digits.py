@@ -1,24 +1,13 @@
-"""Tests of the chapter-7 figures in backprop.plots: image grids, training curves and
-one image's class probabilities."""
+"""Tests of backprop.plots.digits (chapter 7): image grids and one image's class
+probabilities."""
 
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from backprop import plots  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    plt.close("all")
-    yield
-    plt.close("all")
+import numpy as np
+import pytest
+from backprop import plots
+from matplotlib.figure import Figure
 
 
 def images(n):
@@ -52,19 +41,6 @@ def test_image_grid_without_titles_and_errors():
         plots.image_grid(images(2), labels=[0, 1, 2])
     with pytest.raises(ValueError, match="at least one image"):
         plots.image_grid(np.zeros((0, 64)))
-
-
-def test_training_curves_plot_each_named_curve_per_epoch():
-    fig = plots.training_curves(
-        {"train": [1.0, 0.5, 0.25], "test": [1.1, 0.7, 0.6]},
-        {"train": [0.5, 0.8, 0.9], "test": [0.4, 0.7, 0.8]},
-    )
-    ax_loss, ax_acc = fig.axes
-    assert [line.get_label() for line in ax_loss.lines] == ["train", "test"]
-    np.testing.assert_array_equal(ax_loss.lines[0].get_xdata(), [1, 2, 3])
-    np.testing.assert_array_equal(ax_acc.lines[1].get_ydata(), [0.4, 0.7, 0.8])
-    assert ax_loss.get_yscale() == "log" and ax_acc.get_ylabel() == "accuracy"
-    assert ax_loss.get_xlabel() == ax_acc.get_xlabel() == "epoch"
 
 
 def test_digit_prediction_draws_the_image_and_probability_bars():
