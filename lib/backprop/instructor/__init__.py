@@ -5,19 +5,29 @@ student's numbers, no solutions) and an answer key; ``python -m backprop.instruc
 grade ...`` runs the submitted notebooks and marks them with the book's checking
 rules; ``python -m backprop.instructor student-edition`` builds the website with no
 solutions or answers (``make book-student``) and checks it with
-:func:`~backprop.instructor.student_edition.find_leaks`. See the book's page
+:func:`~backprop.instructor.leaks.find_leaks`. See the book's page
 "For instructors" (``instructors.md``).
+
+One module per job: :mod:`.variants` (whose numbers are whose), :mod:`.assign`
+(the students' notebooks), :mod:`.key` (``key.csv``), :mod:`.submission` (reading
+a submitted notebook), :mod:`.kernel` and :mod:`.preamble` (running it),
+:mod:`.grade` (marking), :mod:`.results` (the grades file), :mod:`.student_filter`,
+:mod:`.leaks` and :mod:`.student_build` (the student edition), :mod:`.cli`.
 """
 
 from .assign import Assignment, assign, student_notebook
-from .grade import Result, grade, grade_submission, read_key, write_grades
-from .student_edition import find_leaks
+from .grade import grade, grade_submission
+from .key import KeyItem, StudentKey, read_key, write_key
+from .leaks import find_leaks
+from .results import Result, write_grades
 from .variants import Student, chapter_keys, fingerprint, read_roster, variant, variant_seed
 
 __all__ = [
     "Assignment",
+    "KeyItem",
     "Result",
     "Student",
+    "StudentKey",
     "assign",
     "chapter_keys",
     "find_leaks",
@@ -30,4 +40,5 @@ __all__ = [
     "variant",
     "variant_seed",
     "write_grades",
+    "write_key",
 ]

@@ -10,9 +10,6 @@ metadata ``backprop`` holds the student id and the variant's fingerprint.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,28 +18,11 @@ from pathlib import Path
 import nbformat
 
 from ..exercises import Exercise
+from .key import KeyItem, StudentKey, write_key
 from .variants import Student, fingerprint, safe_name, variant
 
-#: Version of the layout of assignment notebooks and keys.
+#: Version of the layout of assignment notebooks (the key's is :mod:`.key`'s columns).
 FORMAT = 1
-KEY_COLUMNS = (
-    "student_id",
-    "name",
-    "notebook",
-    "fingerprint",
-    "exercise",
-    "seed",
-    "answer",
-    "answer_json",
-    "rtol",
-    "atol",
-    "question_sha",
-)
-
-
-def question_sha(question: str) -> str:
-    """A short hash of a question's text: the key names each variant's question by it."""
-    return hashlib.sha256(question.encode()).hexdigest()[:16]
 
 
 def _expected(size: int) -> str:
@@ -83,7 +63,9 @@ def student_notebook(
         )
     ]
     for i, ex in enumerate(variants, start=1):
-        text = f"## Exercise {i}\n\n{ex.question}\n\n*Answer:* {ex.prompt} ({_expected(ex.size)})"
+        # Headed as the book's exercises are ("Exercise 1 (A composite function)").
+        head = f"## Exercise {i}" + (f" ({ex.title})" if ex.title else "")
+        text = f"{head}\n\n{ex.question}\n\n*Answer:* {ex.prompt} ({_expected(ex.size)})"
         if hints and ex.hints:
             items = "\n".join(f"<li>{h}</li>" for h in ex.hints)
             text += f"\n\n<details><summary>Hints</summary><ol>\n{items}\n</ol></details>"
@@ -154,37 +136,18 @@ def assign(
                 f"the file name {name}.ipynb"
             )
         names[name.lower()] = s.student_id
-    rows: list[dict[str, str]] = []
-    paths: list[Path] = []
+    written: list[StudentKey] = []
     for s in students:
         variants = [variant(secret, s.student_id, k) for k in keys]
         nb = student_notebook(s, variants, title=title, hints=hints)
         path = out / f"{safe_name(s.student_id)}.ipynb"
         nbformat.validate(nb)
         nbformat.write(nb, path)
-        paths.append(path)
         fp = nb.metadata["backprop"]["fingerprint"]
-        for ex in variants:
-            rows.append(
-                {
-                    "student_id": s.student_id,
-                    "name": s.name,
-                    "notebook": path.name,
-                    "fingerprint": fp,
-                    "exercise": ex.key,
-                    "seed": str(ex.seed),
-                    "answer": ex.answer_text,
-                    "answer_json": json.dumps(list(ex.answer)),
-                    "rtol": repr(ex.rtol),
-                    "atol": repr(ex.atol),
-                    "question_sha": question_sha(ex.question),
-                }
-            )
+        written.append(
+            StudentKey(s.student_id, s.name, path.name, fp, [KeyItem.of(ex) for ex in variants])
+        )
         if progress is not None:
             progress(s)
-    key = out / "key.csv"
-    with key.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=KEY_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return Assignment(paths, key, list(keys))
+    key = write_key(written, out / "key.csv")
+    return Assignment([out / sk.notebook for sk in written], key, list(keys))

@@ -1,5 +1,8 @@
 """The instructors' command line: ``python -m backprop.instructor {assign,grade,student-edition}``.
 
+The only argument parser of the instructor tools: each subcommand is a
+:class:`_Command` (its options and the function that runs it).
+
 Progress bars and the one-line summary go to stderr; errors in the input (a bad
 roster, an unknown chapter, a missing key) end with a message and exit status 2.
 """
@@ -7,16 +10,21 @@ roster, an unknown chapter, a missing key) end with a message and exit status 2.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
-from . import student_edition
 from .assign import assign
-from .grade import grade, read_key, write_grades
+from .grade import grade
+from .key import read_key
+from .leaks import find_leaks
+from .results import write_grades
+from .student_build import build
 from .variants import chapter_keys, read_roster
 
 SECRET_ENV = "BACKPROP_INSTRUCTOR_SECRET"
@@ -99,22 +107,30 @@ def _secret(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
     return secret
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m backprop.instructor",
-        description=_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def _student_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", default=".", help="the book's folder (default: here)")
+    parser.add_argument(
+        "--out", default="_build/student", help="where the HTML goes (default: _build/student)"
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument(
+        "--log",
+        default=None,
+        help="write jupyter-book's output to this file (default: a temporary folder)",
+    )
+    parser.add_argument(
+        "--no-strict",
+        action="store_true",
+        help="do not turn Sphinx warnings into errors (make book does: -W -n)",
+    )
+    parser.add_argument(
+        "--check",
+        metavar="SITE",
+        default=None,
+        help="do not build: check an already built site for solutions and answers",
+    )
 
-    a = sub.add_parser(
-        "assign",
-        help="write one notebook per student and the answer key",
-        description="Write one notebook per student (that student's numbers, no\n"
-        "solutions) and DIR/key.csv with every student's correct answers.",
-        epilog=_ASSIGN_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+
+def _assign_arguments(a: argparse.ArgumentParser) -> None:
     a.add_argument("--roster", required=True, help="CSV file of students (header: student_id,name)")
     a.add_argument("--secret", help="the instructor's secret that fixes every student's variant")
     a.add_argument("--secret-file", help="read the secret from this file instead")
@@ -128,14 +144,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--hints", action="store_true", help="include each exercise's hints")
     a.add_argument("--out", required=True, help="folder for the notebooks and key.csv")
 
-    g = sub.add_parser(
-        "grade",
-        help="run submitted notebooks and mark their answers",
-        description="Run each submitted notebook and mark its answers against the key:\n"
-        "one row per student with a mark per exercise, the total and the reasons.",
-        epilog=_GRADE_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+
+def _grade_arguments(g: argparse.ArgumentParser) -> None:
     g.add_argument("--key", required=True, help="the key.csv written by assign")
     g.add_argument("--out", required=True, help="CSV file to write the grades to")
     g.add_argument(
@@ -146,15 +156,69 @@ def _parser() -> argparse.ArgumentParser:
     )
     g.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="submitted .ipynb files")
 
-    s = sub.add_parser(
-        "student-edition",
-        help="build the website with no solutions into _build/student/",
-        description="Build the student edition of the website (no solutions, no answers)\n"
-        "into _build/student/ (the same as `make book-student`).",
-        epilog=_STUDENT_EPILOG,
+
+@dataclass(frozen=True)
+class _Command:
+    """A subcommand: its name, one-line help, description and epilog, the function that
+    adds its options and the one that runs it (given the arguments and its parser)."""
+
+    name: str
+    help: str
+    description: str
+    epilog: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, argparse.ArgumentParser], int]
+
+
+def _commands() -> list[_Command]:
+    return [
+        _Command(
+            "assign",
+            "write one notebook per student and the answer key",
+            "Write one notebook per student (that student's numbers, no\n"
+            "solutions) and DIR/key.csv with every student's correct answers.",
+            _ASSIGN_EPILOG,
+            _assign_arguments,
+            _assign,
+        ),
+        _Command(
+            "grade",
+            "run submitted notebooks and mark their answers",
+            "Run each submitted notebook and mark its answers against the key:\n"
+            "one row per student with a mark per exercise, the total and the reasons.",
+            _GRADE_EPILOG,
+            _grade_arguments,
+            _grade,
+        ),
+        _Command(
+            "student-edition",
+            "build the website with no solutions into _build/student/",
+            "Build the student edition of the website (no solutions, no answers)\n"
+            "into _build/student/ (the same as `make book-student`).",
+            _STUDENT_EPILOG,
+            _student_arguments,
+            _student_edition,
+        ),
+    ]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m backprop.instructor",
+        description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    student_edition.add_arguments(s)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in _commands():
+        p = sub.add_parser(
+            command.name,
+            help=command.help,
+            description=command.description,
+            epilog=command.epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.arguments(p)
+        p.set_defaults(run=functools.partial(command.run, parser=p))
     return parser
 
 
@@ -222,13 +286,58 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _check_site(site: str) -> int:
+    leaks, seen = find_leaks(site)
+    for lk in leaks:
+        print(lk, file=sys.stderr)
+    print(
+        f"checked {seen['files']} files ({seen['widgets']} exercise widgets, "
+        f"{seen['notebooks']} notebooks): {len(leaks)} leaks",
+        file=sys.stderr,
+    )
+    return 1 if leaks else 0
+
+
+def _steps(bar: tqdm) -> Callable[[str], None]:
+    """A progress callback for :func:`build`: each step's name, the bar moved past the last."""
+    started: list[str] = []
+
+    def progress(name: str) -> None:
+        if started:
+            bar.update()
+        started.append(name)
+        bar.set_postfix_str(name)
+
+    return progress
+
+
+def _student_edition(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.check:
+        return _check_site(args.check)
+    with tqdm(total=4, desc="student edition", unit="step", file=sys.stderr) as bar:
+        try:
+            seen = build(
+                args.root,
+                args.out,
+                strict=not args.no_strict,
+                log=Path(args.log).resolve() if args.log else None,
+                progress=_steps(bar),
+            )
+        except (RuntimeError, ValueError, OSError) as e:
+            bar.close()
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        bar.update()
+    print(
+        f"built the student edition into {args.out}/: {seen['solutions_removed']} solutions "
+        f"removed; checked {seen['files']} files and {seen['widgets']} exercise widgets: no "
+        "answers or solutions",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    sub = parser._subparsers._group_actions[0].choices[args.command]  # type: ignore[union-attr]
-    if args.command == "assign":
-        return _assign(args, sub)
-    if args.command == "grade":
-        return _grade(args, sub)
-    return student_edition.run(args)
+    args = _parser().parse_args(argv)
+    return args.run(args)

@@ -1,132 +1,31 @@
-"""End to end: assign chapters 1, 4 and 5 to a roster of three students, fill in their
-notebooks (all right, half right, broken in many ways), grade, and check every mark and
-reason. Small time limits keep it fast (an endless loop costs CELL seconds)."""
+"""Grading end to end: fill in the course's notebooks (all right, half right, broken in
+many ways), grade them with the command line, and check every mark and reason; then
+the pieces the grader is made of (the plan of cells, marks, reasons) on their own.
+Small time limits keep it fast (an endless loop costs CELL seconds)."""
 
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 
 import nbformat
 import pytest
-from backprop.exercises import check_answer
-from backprop.instructor import chapter_keys, read_key
-from backprop.instructor.cli import main
-from backprop.instructor.grade import attribute, grade_submission
-
-ROSTER = "student_id,name\nada.l,Ada Lovelace\nbo,Bo\ncy-3,Cy\n"
-# Small limits keep the suite fast: an endless loop costs CELL seconds.
-CELL, NOTEBOOK = 3, 60
-
-
-def _answer_cell(nb, key):
-    [cell] = [
-        c
-        for c in nb.cells
-        if c.metadata.get("backprop", {}).get("role") == "answer"
-        and c.metadata["backprop"]["key"] == key
-    ]
-    return cell
-
-
-def _wrong(values):
-    """A clearly wrong answer of the right size (off by far more than any tolerance)."""
-    return [v + 10.0 for v in values]
-
-
-def _grade(tmp, out, *files) -> int:
-    """Run ``grade`` on ``files`` against the course's key, with the tests' short time limits."""
-    argv = ["grade", "--key", str(tmp / "hw" / "key.csv"), "--out", str(out)]
-    argv += ["--timeout", str(NOTEBOOK), "--cell-timeout", str(CELL)]
-    return main([*argv, *map(str, files)])
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("course")
-    (tmp / "roster.csv").write_text(ROSTER)
-    keys = chapter_keys([1, 4, 5])
-    assert len(keys) >= 9  # enough exercises to break one each way
-    status = main(
-        [
-            "assign",
-            "--roster",
-            str(tmp / "roster.csv"),
-            "--secret",
-            "s3cret",
-            "--chapters",
-            "1",
-            "4",
-            "5",
-            "--out",
-            str(tmp / "hw"),
-        ]
-    )
-    assert status == 0
-    key = read_key(tmp / "hw" / "key.csv")
-    return tmp, keys, key
-
-
-def test_assign_writes_notebooks_without_answers(course):
-    tmp, keys, key = course
-    assert sorted(key) == ["ada.l", "bo", "cy-3"]
-    for sid, sk in key.items():
-        assert [it.key for it in sk.items] == keys
-        text = (tmp / "hw" / f"{sid}.ipynb").read_text()
-        nb = nbformat.reads(text, as_version=4)
-        nbformat.validate(nb)
-        assert nb.metadata["backprop"]["student_id"] == sid
-        assert nb.metadata["backprop"]["fingerprint"] == sk.fingerprint
-        for it in sk.items:
-            cell = _answer_cell(nb, it.key)
-            assert "answer = ...  # your answer here" in cell.source
-            # No answer anywhere in the student's file (formatted the ways the key holds it).
-            if len(it.answer) > 1:
-                assert json.dumps(list(it.answer)) not in text
-        # No seed either: with it, the library would print the answer.
-        with (tmp / "hw" / "key.csv").open() as f:
-            for row in csv.DictReader(f):
-                assert row["seed"] not in text
-    # The three students got different numbers.
-    prints = {sk.fingerprint for sk in key.values()}
-    assert len(prints) == 3
-
-
-def test_assign_prints_progress_and_a_summary(course, tmp_path, capsys):
-    tmp, keys, key = course
-    argv = ["assign", "--roster", str(tmp / "roster.csv"), "--secret", "s3cret"]
-    assert main([*argv, "--exercises", "ch05.steepest", "--out", str(tmp_path)]) == 0
-    err = capsys.readouterr().err
-    assert "3/3" in err  # the progress bar
-    assert err.splitlines()[-1].startswith("assigned 1 exercise to 3 students")
-    with pytest.raises(SystemExit):
-        main([*argv, "--exercises", "ch05.nope", "--out", str(tmp_path)])
-    assert "unknown exercise 'ch05.nope'" in capsys.readouterr().err
-
-
-def test_assign_is_reproducible(course, tmp_path):
-    tmp, keys, key = course
-    main(
-        [
-            "assign",
-            "--roster",
-            str(tmp / "roster.csv"),
-            "--secret",
-            "s3cret",
-            "--chapters",
-            "1",
-            "4",
-            "5",
-            "--out",
-            str(tmp_path),
-        ]
-    )
-    for sid in key:
-        assert (tmp_path / f"{sid}.ipynb").read_bytes() == (
-            tmp / "hw" / f"{sid}.ipynb"
-        ).read_bytes()
-    assert (tmp_path / "key.csv").read_bytes() == (tmp / "hw" / "key.csv").read_bytes()
+from backprop.instructor.grade import (
+    CAPTURE,
+    RESET,
+    Sheet,
+    Step,
+    failure,
+    grade_submission,
+    mark,
+    plan,
+    read_capture,
+)
+from backprop.instructor.kernel import Reply
+from backprop.instructor.key import KeyItem, StudentKey
+from backprop.instructor.preamble import ANSWER_MIME
+from backprop.instructor.submission import attribute
+from instructor_helpers import CELL, NOTEBOOK, answer_cell, grade_cli
 
 
 def _fill(tmp, key):
@@ -142,7 +41,7 @@ def _fill(tmp, key):
         value = list(it.answer) if i % 2 else ", ".join(repr(v) for v in it.answer)
         if len(it.answer) == 1 and i % 2:
             value = it.answer[0]
-        _answer_cell(nb, it.key).source = f"answer = {value!r}"
+        answer_cell(nb, it.key).source = f"answer = {value!r}"
     nbformat.write(nb, sub / "ada.l.ipynb")
     expected["ada.l"] = ({it.key: 1 for it in sk.items}, {})
 
@@ -153,10 +52,10 @@ def _fill(tmp, key):
     marks, reasons = {}, {}
     for i, it in enumerate(sk.items):
         if i % 2 == 0:
-            _answer_cell(nb, it.key).source = f"answer = np.array({list(it.answer)!r})"
+            answer_cell(nb, it.key).source = f"answer = np.array({list(it.answer)!r})"
             marks[it.key] = 1
         else:
-            _answer_cell(nb, it.key).source = f"answer = [v + offset for v in {list(it.answer)!r}]"
+            answer_cell(nb, it.key).source = f"answer = [v + offset for v in {list(it.answer)!r}]"
             marks[it.key] = 0
             reasons[it.key] = "wrong: Not quite"
     nbformat.write(nb, sub / "bo.ipynb")
@@ -166,12 +65,12 @@ def _fill(tmp, key):
     sk = key["cy-3"]
     items = sk.items
     nb = nbformat.read(tmp / "hw" / "cy-3.ipynb", as_version=4)
-    _answer_cell(nb, items[0].key).source = "answer = (1, 2"  # syntax error
-    _answer_cell(nb, items[1].key).source = "answer = 0\nwhile True:\n    pass"  # endless loop
-    nb.cells.remove(_answer_cell(nb, items[2].key))  # deleted cell
-    _answer_cell(nb, items[3].key).source = "answer = {'x': 1}"  # wrong type
+    answer_cell(nb, items[0].key).source = "answer = (1, 2"  # syntax error
+    answer_cell(nb, items[1].key).source = "answer = 0\nwhile True:\n    pass"  # endless loop
+    nb.cells.remove(answer_cell(nb, items[2].key))  # deleted cell
+    answer_cell(nb, items[3].key).source = "answer = {'x': 1}"  # wrong type
     # Two answer cells swapped (each now sits under the other's question).
-    a, b = _answer_cell(nb, items[4].key), _answer_cell(nb, items[5].key)
+    a, b = answer_cell(nb, items[4].key), answer_cell(nb, items[5].key)
     a.source, b.source = (
         f"answer = {list(items[4].answer)!r}",
         f"answer = {list(items[5].answer)!r}",
@@ -180,7 +79,7 @@ def _fill(tmp, key):
     nb.cells[ia], nb.cells[ib] = b, a
     # A scratch cell that tries the network, an error in a scratch cell, then a right
     # answer that depends on the network being blocked.
-    last = _answer_cell(nb, items[6].key)
+    last = answer_cell(nb, items[6].key)
     at = nb.cells.index(last)
     nb.cells.insert(at, nbformat.v4.new_code_cell("1 / 0  # a scratch cell that fails"))
     nb.cells.insert(
@@ -196,11 +95,11 @@ def _fill(tmp, key):
     )
     # A scratch cell that kills the kernel: the grader restarts it and goes on, so the
     # next answer (typed as a string) still counts.
-    crash = _answer_cell(nb, items[7].key)
+    crash = answer_cell(nb, items[7].key)
     nb.cells.insert(nb.cells.index(crash), nbformat.v4.new_code_cell("import os\nos._exit(1)"))
     crash.source = f"answer = {', '.join(repr(v) for v in items[7].answer)!r}"
     # An answer of the right type but the wrong number of entries.
-    _answer_cell(nb, items[8].key).source = f"answer = {list(items[8].answer) + [1.0]!r}"
+    answer_cell(nb, items[8].key).source = f"answer = {list(items[8].answer) + [1.0]!r}"
     nbformat.write(nb, sub / "cy-3.ipynb")
     marks = {it.key: 0 for it in items}
     marks[items[6].key] = 1
@@ -228,7 +127,7 @@ def test_grade_all_right_half_right_and_broken(course, capsys):
     tmp, keys, key = course
     sub, expected = _fill(tmp, key)
     out = tmp / "grades.csv"
-    status = _grade(tmp, out, *(str(sub / f"{s}.ipynb") for s in ("ada.l", "bo", "cy-3")))
+    status = grade_cli(tmp, out, *(str(sub / f"{s}.ipynb") for s in ("ada.l", "bo", "cy-3")))
     assert status == 0
     err = capsys.readouterr().err
     assert "graded 3 files for 3 students" in err.splitlines()[-1]
@@ -260,12 +159,12 @@ def test_grade_files_that_are_not_the_students_own(course, capsys):
     nb = nbformat.read(tmp / "hw" / "ada.l.ipynb", as_version=4)
     nb.metadata = nbformat.read(tmp / "hw" / "cy-3.ipynb", as_version=4).metadata
     for it in key["ada.l"].items:
-        _answer_cell(nb, it.key).source = f"answer = {list(it.answer)!r}"
+        answer_cell(nb, it.key).source = f"answer = {list(it.answer)!r}"
     nbformat.write(nb, sub / "cy-3.ipynb")
     (sub / "stranger.ipynb").write_text("{}")
     out = tmp / "grades2.csv"
     files = [str(p) for p in sorted(sub.iterdir())]
-    assert _grade(tmp, out, *files) == 0
+    assert grade_cli(tmp, out, *files) == 0
     rows = _rows(out)
     by_id = {r["student_id"]: r for r in rows}
     for sid in key:
@@ -284,10 +183,10 @@ def test_a_loop_that_ignores_interrupts_is_stopped_and_grading_goes_on(course, t
     sk = key["bo"]
     nb = nbformat.read(tmp / "hw" / "bo.ipynb", as_version=4)
     first, second = sk.items[0], sk.items[1]
-    _answer_cell(
+    answer_cell(
         nb, first.key
     ).source = "while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass"
-    _answer_cell(nb, second.key).source = f"answer = {list(second.answer)!r}"
+    answer_cell(nb, second.key).source = f"answer = {list(second.answer)!r}"
     nbformat.write(nb, tmp_path / "bo.ipynb")
     r = grade_submission(tmp_path / "bo.ipynb", sk, NOTEBOOK, CELL, others=key)
     assert r.marks[first.key] == 0 and "ran past the time limit" in r.reasons[first.key]
@@ -313,7 +212,7 @@ def test_a_missing_submission_and_attribution(course, tmp_path):
     folder.mkdir(parents=True)
     shutil.copy(tmp / "hw" / "bo.ipynb", folder / "homework.ipynb")
     assert attribute(folder / "homework.ipynb", key) == "bo"
-    assert _grade(tmp, out, str(folder / "homework.ipynb")) == 0
+    assert grade_cli(tmp, out, str(folder / "homework.ipynb")) == 0
     by_id = {r["student_id"]: r for r in _rows(out)}
     assert by_id["ada.l"]["reasons"] == "no submission"
     assert by_id["bo"]["file"] == "homework.ipynb"
@@ -321,54 +220,89 @@ def test_a_missing_submission_and_attribution(course, tmp_path):
     assert all(f"{k}: not answered" in by_id["bo"]["reasons"] for k in keys)
 
 
-def test_the_key_holds_answers_that_pass_the_books_check(course):
-    tmp, keys, key = course
-    for sk in key.values():
-        for it in sk.items:
-            text = ", ".join(repr(v) for v in it.answer)
-            assert check_answer(text, it.answer, it.rtol, it.atol).correct
+# ---- the pieces, without a kernel ------------------------------------------------------
 
 
-def test_help_explains_the_commands(capsys):
-    for argv in (["--help"], ["assign", "--help"], ["grade", "--help"]):
-        with pytest.raises(SystemExit) as e:
-            main(argv)
-        assert e.value.code == 0
-    out = capsys.readouterr().out
-    assert "HMAC-SHA256" in out and "time limit" in out.lower() and "--roster" in out
+def test_plan_wraps_each_answer_cell_in_a_reset_and_a_capture():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Exercise 1"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("answer = x"),
+        nbformat.v4.new_raw_cell("raw"),
+        nbformat.v4.new_code_cell("y = 2"),
+    ]
+    assert plan(nb, {"k": 2}) == [
+        Step("student", "x = 1"),
+        Step("reset", RESET, "k"),
+        Step("answer", "answer = x", "k"),
+        Step("capture", CAPTURE, "k"),
+        Step("student", "y = 2"),
+    ]
 
 
-def test_bad_input_is_an_error_message(tmp_path, capsys):
-    (tmp_path / "r.csv").write_text("name\nAda\n")
-    with pytest.raises(SystemExit) as e:
-        main(
-            [
-                "assign",
-                "--roster",
-                str(tmp_path / "r.csv"),
-                "--secret",
-                "x",
-                "--chapters",
-                "4",
-                "--out",
-                str(tmp_path / "o"),
-            ]
-        )
-    assert e.value.code == 2
-    assert "student_id" in capsys.readouterr().err
-    (tmp_path / "r.csv").write_text("student_id\nada\n")
-    with pytest.raises(SystemExit):
-        main(
-            [
-                "assign",
-                "--roster",
-                str(tmp_path / "r.csv"),
-                "--secret",
-                "x",
-                "--chapters",
-                "99",
-                "--out",
-                str(tmp_path / "o"),
-            ]
-        )
-    assert "chapter 99 has no exercises" in capsys.readouterr().err
+ITEM = KeyItem("k", (0.5, -2.0), 1e-3, 1e-6)
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"status": "numbers", "values": ["0.5", "-2.0"]}, (1, "")),
+        ({"status": "text", "text": "1/2, -2"}, (1, "")),
+        ({"status": "numbers", "values": ["0.5", "2.0"]}, (0, "wrong: ")),
+        ({"status": "text", "text": "half"}, (0, "invalid answer: ")),
+        ({"status": "missing"}, (0, "the answer cell does not set `answer`")),
+        ({"status": "unanswered"}, (0, "not answered (`answer = ...`)")),
+        ({"status": "type", "type": "dict"}, (0, "wrong type: the answer is a dict, expected 2")),
+        ({"status": "???"}, (0, "the grader could not read the answer")),
+        (None, (0, "the grader could not read the answer")),
+    ],
+)
+def test_mark_follows_the_books_rules(record, expected):
+    got, why = mark(ITEM, record)
+    assert got == expected[0] and why.startswith(expected[1]), why
+
+
+def test_read_capture_finds_the_record_among_the_outputs():
+    record = {"status": "numbers", "values": ["1.0"]}
+    stream = {"output_type": "stream", "name": "stdout", "text": "hello"}
+    shown = {"output_type": "display_data", "data": {ANSWER_MIME: record}}
+    assert read_capture([stream, shown]) == record
+    assert read_capture([{"output_type": "display_data", "data": {ANSWER_MIME: '{"a": 1}'}}]) == {
+        "a": 1
+    }
+    assert read_capture([stream]) is None
+
+
+def test_failure_says_why_without_temporary_file_names():
+    assert failure(Reply("timeout"), 2.6) == "ran past the time limit (3 s) and was stopped"
+    assert failure(Reply("dead"), 3) == "crashed the kernel (restarted)"
+    reply = Reply("error", "SyntaxError", "'(' was never closed (3141.py, line 1)")
+    assert failure(reply, 3) == "raised SyntaxError: '(' was never closed (line 1)"
+    assert failure(Reply("error"), 3) == "raised Error"
+
+
+def test_the_sheet_marks_what_was_read_and_explains_the_rest():
+    sk = StudentKey(
+        "ada", "Ada", "ada.ipynb", "f", [KeyItem(k, (1.0,), 1e-3, 1e-6) for k in "abcde"]
+    )
+    sheet = Sheet(sk)
+    ok = Reply("ok", outputs=[{"data": {ANSWER_MIME: {"status": "numbers", "values": ["1.0"]}}}])
+    sheet.note(Step("capture", CAPTURE, "a"), ok, 3)
+    sheet.note(Step("answer", "answer = (", "b"), Reply("error", "SyntaxError"), 3)
+    sheet.note(Step("capture", CAPTURE, "b"), ok, 3)  # too late: b failed already
+    sheet.note(Step("student", "1 / 0"), Reply("error", "ZeroDivisionError"), 3)
+    sheet.note(Step("student", "os._exit(1)"), Reply("dead"), 3)
+    sheet.note(Step("capture", CAPTURE, "c"), Reply("timeout"), 3)
+    sheet.out_of_time(Step("reset", RESET, "d"), 60)
+    result = sheet.result("ada.ipynb", {"e": "answer cell missing"})
+    assert result.marks == {"a": 1, "b": 0, "c": 0, "d": 0, "e": 0}
+    assert result.reasons == {
+        "a": "",
+        "b": "the answer cell raised SyntaxError",
+        "c": "the grader could not read the answer",
+        "d": "not run: the notebook's time limit (60 s) ran out",
+        "e": "answer cell missing",
+    }
+    # A failing scratch cell costs nothing by itself; a crash is worth a note.
+    assert result.problems == ["a cell of yours crashed the kernel (restarted)"]

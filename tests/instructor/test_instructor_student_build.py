@@ -1,51 +1,41 @@
-"""The student edition of the website has no solution and no answer anywhere: not in
-the pages, the widget state, the search index or the downloadable notebooks.
+"""The student edition: the filtered copy of the book it is built from, and the built
+site, which has no solution and no answer anywhere: not in the pages, the widget state,
+the search index or the downloadable notebooks.
 
-Uses the site in $BACKPROP_STUDENT_SITE, else a prebuilt _build/student (``make
-book-student`` runs first in ``make test``), else builds it once into a temporary
-folder, which takes minutes."""
+The site is the ``site`` fixture (conftest.py): $BACKPROP_STUDENT_SITE, else a prebuilt
+_build/student, else built once into a temporary folder, which takes minutes."""
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import re
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 from backprop import exercises as E
-from backprop.instructor.student_edition import BANNER, WORKED_IN_TEXT, build, find_leaks
+from backprop.instructor.leaks import WORKED_IN_TEXT, find_leaks
+from backprop.instructor.student_build import BANNER, prepare
+from instructor_helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).parent))
-from toc import notebooks  # noqa: E402
+from tools.toc import notebooks
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    given = os.environ.get("BACKPROP_STUDENT_SITE")
-    if given:
-        return Path(given)
-    prebuilt = ROOT / "_build" / "student"
-    if (prebuilt / "index.html").is_file():
-        return prebuilt
-    # Built once even when pytest-xdist runs these tests in several workers: they share
-    # the parent of their temporary folders, and a lock makes the others wait.
-    base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "student-site"
-    shared.mkdir(exist_ok=True)
-    out = shared / "html"
-    with (shared / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (out / "index.html").is_file():
-            # Not strict: this test is about answers; `make book` checks the warnings.
-            build(ROOT, out, strict=False)
-    return out
+def test_prepare_copies_and_filters_the_book(tmp_path):
+    removed = prepare(ROOT, tmp_path / "book")
+    book = tmp_path / "book"
+    assert removed >= 10
+    assert not (book / "_build").exists() and not (book / ".venv").exists()
+    assert "student edition" in (book / "_config.yml").read_text()
+    assert "binderhub_url" not in (book / "_config.yml").read_text()
+    for nb_path in book.rglob("*.ipynb"):
+        nb = nbformat.read(nb_path, as_version=4)
+        for cell in nb.cells:
+            assert "{solution" not in cell.source, nb_path
+            assert not re.search(r"""glue\(\s*["']\w+_sol["']""", cell.source), nb_path
+            assert not cell.get("outputs"), nb_path
+    assert "student edition" in (book / "intro.md").read_text()
 
 
 def _book_exercises():

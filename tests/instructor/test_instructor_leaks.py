@@ -1,0 +1,79 @@
+"""The leak check must find leaks: each kind in a small made-up site, and none in a clean one;
+short answers and what a question shows are not leaks."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from backprop import exercises as E
+from backprop.instructor.leaks import find_leaks
+from instructor_helpers import fake_site, widget_html
+
+
+def test_find_leaks_passes_a_clean_site(tmp_path):
+    ex = E.make("ch05.steepest")
+    site = fake_site(tmp_path, f"<p>{ex.question}</p>" + widget_html([]))
+    leaks, seen = find_leaks(site, ["ch05.steepest"])
+    assert leaks == [] and seen["widgets"] == 1 and seen["files"] == 1
+
+
+@pytest.mark.parametrize(
+    "make_html",
+    [
+        lambda ex: widget_html(list(ex.answer), ex.key),
+        lambda ex: f"<div>{ex.solution}</div>",
+        lambda ex: f"<p>The answer is {ex.answer_text}.</p>",
+        lambda ex: '<div class="solution dropdown admonition">…</div>',
+        lambda ex: "Search.setIndex({'alltitles': {'Solution to Exercise 1': []}})",
+    ],
+    ids=["widget-state", "solution-text", "answer", "solution-block", "search-index"],
+)
+def test_find_leaks_finds_each_kind_of_leak(tmp_path, make_html):
+    # An answer with digits enough to search for: (0.11419519938459449, 2.1698460195562856).
+    ex = E.make("ch07.softmax-loss")
+    leaks, _ = find_leaks(fake_site(tmp_path, make_html(ex)), [ex.key])
+    assert leaks, make_html(ex)
+
+
+def test_find_leaks_skips_short_answers_and_what_the_question_shows(tmp_path):
+    # "-0.6, 0.8" could be on any page; the question's own numbers are shown on purpose.
+    ex = E.make("ch05.steepest")
+    site = fake_site(tmp_path, f"<p>{ex.answer_text}</p><p>{ex.question}</p>")
+    assert find_leaks(site, [ex.key])[0] == []
+    # An exercise the text works out: its number is allowed in the text, not in a widget.
+    ex = E.make("ch01.composite")
+    site = fake_site(tmp_path / "b", f"<p>{ex.answer[0]!r}</p>")
+    assert find_leaks(site, [ex.key], worked_in_text=[ex.key])[0] == []
+    assert find_leaks(site, [ex.key], worked_in_text=[])[0]
+    (site / "chapters" / "page.html").write_text(widget_html(list(ex.answer), ex.key))
+    assert find_leaks(site, [ex.key], worked_in_text=[ex.key])[0]
+
+
+def test_find_leaks_finds_a_rounded_answer_on_the_exercises_own_page(tmp_path):
+    ex = E.make("ch07.params")  # 1210 parameters
+    page = widget_html([], ex.key) + "<p>The network has <b>1210</b> parameters.</p>"
+    site = fake_site(tmp_path, page)
+    [leak] = find_leaks(site, [ex.key], worked_in_text=[])[0]
+    assert "the answer of ch07.params (1210) is in the page's text" in leak.what
+    assert find_leaks(site, [ex.key], worked_in_text=[ex.key])[0] == []
+    # On a page without that exercise the number may be anything.
+    other = fake_site(tmp_path / "other", "<p>1210 parameters</p>")
+    assert find_leaks(other, [ex.key], worked_in_text=[])[0] == []
+    # Rounded decimals too: ch07.softmax-loss is (0.1142, 2.170) to 4 digits.
+    ex = E.make("ch07.softmax-loss")
+    site = fake_site(tmp_path / "c", widget_html([], ex.key) + "<p>p = 0.1142</p>")
+    assert find_leaks(site, [ex.key], worked_in_text=[])[0]
+
+
+def test_find_leaks_reads_notebooks(tmp_path):
+    ex = E.make("ch05.steepest")
+    site = fake_site(tmp_path, "")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('glue("ch05_steepest_sol", Markdown(ex.solution))')
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": ex.solution})]
+    nb.cells = [cell]
+    nbformat.write(nb, site / "chapters" / "page.ipynb")
+    leaks, seen = find_leaks(site, ["ch05.steepest"])
+    whats = " | ".join(lk.what for lk in leaks)
+    assert seen["notebooks"] == 1
+    assert "glued solution" in whats and "stored outputs" in whats and "solution of" in whats
