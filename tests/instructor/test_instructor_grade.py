@@ -36,7 +36,7 @@ def _fill(tmp, key):
 
     # ada.l: everything right, typed in the forms a student would use.
     sk = key["ada.l"]
-    nb = nbformat.read(tmp / "hw" / "ada.l.ipynb", as_version=4)
+    nb = nbformat.read(tmp / "hw" / "handout" / "ada.l.ipynb", as_version=4)
     for i, it in enumerate(sk.items):
         value = list(it.answer) if i % 2 else ", ".join(repr(v) for v in it.answer)
         if len(it.answer) == 1 and i % 2:
@@ -47,7 +47,7 @@ def _fill(tmp, key):
 
     # bo: every other answer right, the others wrong (computed in a helper cell first).
     sk = key["bo"]
-    nb = nbformat.read(tmp / "hw" / "bo.ipynb", as_version=4)
+    nb = nbformat.read(tmp / "hw" / "handout" / "bo.ipynb", as_version=4)
     nb.cells.insert(1, nbformat.v4.new_code_cell("import numpy as np\noffset = 10.0"))
     marks, reasons = {}, {}
     for i, it in enumerate(sk.items):
@@ -64,7 +64,7 @@ def _fill(tmp, key):
     # cy-3: broken in every way the grader must survive.
     sk = key["cy-3"]
     items = sk.items
-    nb = nbformat.read(tmp / "hw" / "cy-3.ipynb", as_version=4)
+    nb = nbformat.read(tmp / "hw" / "handout" / "cy-3.ipynb", as_version=4)
     answer_cell(nb, items[0].key).source = "answer = (1, 2"  # syntax error
     answer_cell(nb, items[1].key).source = "answer = 0\nwhile True:\n    pass"  # endless loop
     nb.cells.remove(answer_cell(nb, items[2].key))  # deleted cell
@@ -153,11 +153,13 @@ def test_grade_files_that_are_not_the_students_own(course, capsys):
     sub = tmp / "wrong-files"
     sub.mkdir()
     (sub / "ada.l.ipynb").write_text("this is not JSON {")
-    shutil.copy(tmp / "hw" / "cy-3.ipynb", sub / "bo.ipynb")  # another student's variant
+    shutil.copy(
+        tmp / "hw" / "handout" / "cy-3.ipynb", sub / "bo.ipynb"
+    )  # another student's variant
     # cy-3 takes ada.l's notebook, answered, under cy-3's own metadata: the questions
     # give it away.
-    nb = nbformat.read(tmp / "hw" / "ada.l.ipynb", as_version=4)
-    nb.metadata = nbformat.read(tmp / "hw" / "cy-3.ipynb", as_version=4).metadata
+    nb = nbformat.read(tmp / "hw" / "handout" / "ada.l.ipynb", as_version=4)
+    nb.metadata = nbformat.read(tmp / "hw" / "handout" / "cy-3.ipynb", as_version=4).metadata
     for it in key["ada.l"].items:
         answer_cell(nb, it.key).source = f"answer = {list(it.answer)!r}"
     nbformat.write(nb, sub / "cy-3.ipynb")
@@ -181,7 +183,7 @@ def test_grade_files_that_are_not_the_students_own(course, capsys):
 def test_a_loop_that_ignores_interrupts_is_stopped_and_grading_goes_on(course, tmp_path):
     tmp, keys, key = course
     sk = key["bo"]
-    nb = nbformat.read(tmp / "hw" / "bo.ipynb", as_version=4)
+    nb = nbformat.read(tmp / "hw" / "handout" / "bo.ipynb", as_version=4)
     first, second = sk.items[0], sk.items[1]
     answer_cell(
         nb, first.key
@@ -196,7 +198,7 @@ def test_a_loop_that_ignores_interrupts_is_stopped_and_grading_goes_on(course, t
 
 def test_an_edited_id_is_caught_by_the_fingerprint(course, tmp_path):
     tmp, keys, key = course
-    nb = nbformat.read(tmp / "hw" / "ada.l.ipynb", as_version=4)
+    nb = nbformat.read(tmp / "hw" / "handout" / "ada.l.ipynb", as_version=4)
     nb.metadata["backprop"]["student_id"] = "cy-3"
     nbformat.write(nb, tmp_path / "cy-3.ipynb")
     r = grade_submission(tmp_path / "cy-3.ipynb", key["cy-3"], NOTEBOOK, CELL, others=key)
@@ -210,7 +212,7 @@ def test_a_missing_submission_and_attribution(course, tmp_path):
     # bo handed in through an nbgrader-like folder with another file name.
     folder = tmp_path / "submitted" / "bo" / "hw"
     folder.mkdir(parents=True)
-    shutil.copy(tmp / "hw" / "bo.ipynb", folder / "homework.ipynb")
+    shutil.copy(tmp / "hw" / "handout" / "bo.ipynb", folder / "homework.ipynb")
     assert attribute(folder / "homework.ipynb", key) == "bo"
     assert grade_cli(tmp, out, str(folder / "homework.ipynb")) == 0
     by_id = {r["student_id"]: r for r in _rows(out)}
@@ -306,3 +308,42 @@ def test_the_sheet_marks_what_was_read_and_explains_the_rest():
     }
     # A failing scratch cell costs nothing by itself; a crash is worth a note.
     assert result.problems == ["a cell of yours crashed the kernel (restarted)"]
+
+
+INDICATOR = KeyItem("mask", (1.0, 0.0, 1.0), 0.0, 1e-9)
+
+
+@pytest.mark.parametrize(
+    ("item", "record", "expected"),
+    [
+        # Natural answers count: True/False for an indicator, spaces between numbers.
+        (INDICATOR, {"status": "numbers", "values": ["1.0", "0.0", "1.0"], "bool": True}, ""),
+        (INDICATOR, {"status": "text", "text": "1 0 1"}, ""),
+        (INDICATOR, {"status": "text", "text": "[1 0 1]"}, ""),
+        (ITEM, {"status": "text", "text": "0.5 -2"}, ""),
+        # True/False are 1 and 0, as in Python, wherever they are typed.
+        (ITEM, {"status": "numbers", "values": ["1.0", "0.0"], "bool": True}, "wrong: Not quite"),
+        # A wrong count says what was expected and what was got, counted right.
+        (
+            ITEM,
+            {"status": "text", "text": "0.5 -2 7"},
+            "invalid answer: Expected 2 numbers separated by commas; got 3 numbers.",
+        ),
+        (
+            ITEM,
+            {"status": "numbers", "values": ["0.5"]},
+            "invalid answer: Expected 2 numbers; got one number.",
+        ),
+        (
+            INDICATOR,
+            {"status": "numbers", "values": ["1.0"] * 4, "bool": True},
+            "invalid answer: Expected 3 numbers; got 4 numbers.",
+        ),
+        # A fraction typed with spaces is not split.
+        (KeyItem("q", (0.25,), 1e-3, 1e-6), {"status": "text", "text": "1 / 4"}, ""),
+    ],
+)
+def test_natural_answers_and_clear_format_errors(item, record, expected):
+    got, why = mark(item, record)
+    assert why.startswith(expected) and (why == "") == (expected == "")
+    assert got == (1 if expected == "" else 0)

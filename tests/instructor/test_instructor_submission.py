@@ -38,7 +38,7 @@ def test_load_submission_says_why_a_file_is_not_a_notebook(tmp_path, data, messa
 
 def test_answer_cells_finds_deleted_copied_and_moved_cells(course):
     tmp, keys, key = course
-    nb = nbformat.read(tmp / "hw" / "bo.ipynb", as_version=4)
+    nb = nbformat.read(tmp / "hw" / "handout" / "bo.ipynb", as_version=4)
     a, b, c, d = keys[:4]
     assert answer_cells(nb, keys) == ({k: nb.cells.index(answer_cell(nb, k)) for k in keys}, {})
     nb.cells.remove(answer_cell(nb, a))
@@ -55,7 +55,7 @@ def test_answer_cells_finds_deleted_copied_and_moved_cells(course):
 
 def test_whose_notebook_it_is(course, tmp_path):
     tmp, keys, key = course
-    nb = nbformat.read(tmp / "hw" / "ada.l.ipynb", as_version=4)
+    nb = nbformat.read(tmp / "hw" / "handout" / "ada.l.ipynb", as_version=4)
     assert not_theirs(nb, key["ada.l"]) == ""
     assert "variant of student 'ada.l', not of 'bo'" in not_theirs(nb, key["bo"])
     nb.metadata["backprop"]["student_id"] = "bo"
@@ -66,7 +66,7 @@ def test_whose_notebook_it_is(course, tmp_path):
     assert attribute(tmp_path / "ADA.L.ipynb", key) == "ada.l"
     assert attribute(tmp_path / "submitted" / "cy-3" / "hw" / "x.ipynb", key) == "cy-3"
     renamed = tmp_path / "homework.ipynb"
-    renamed.write_bytes((tmp / "hw" / "bo.ipynb").read_bytes())
+    renamed.write_bytes((tmp / "hw" / "handout" / "bo.ipynb").read_bytes())
     assert attribute(renamed, key) is None
     sid, read = whose(renamed, key)
     assert sid == "bo" and read.metadata["backprop"]["student_id"] == "bo"
@@ -76,6 +76,25 @@ def test_whose_notebook_it_is(course, tmp_path):
 
 def test_foreign_questions_are_recognised(course):
     tmp, keys, key = course
-    nb = nbformat.read(tmp / "hw" / "ada.l.ipynb", as_version=4)
+    nb = nbformat.read(tmp / "hw" / "handout" / "ada.l.ipynb", as_version=4)
     assert foreign_questions(nb, key["ada.l"], key) == {}
     assert foreign_questions(nb, key["cy-3"], key) == {k: "ada.l" for k in keys}
+
+
+def test_answer_cells_without_metadata_are_found_by_their_marker(course):
+    """Editors that drop cell metadata (or a student who retyped the cell) keep the
+    first line: the marker comment and the question's heading find the cells."""
+    tmp, keys, key = course
+    nb = nbformat.read(tmp / "hw" / "handout" / "bo.ipynb", as_version=4)
+    where = {k: nb.cells.index(answer_cell(nb, k)) for k in keys}
+    for cell in nb.cells:
+        cell.metadata = {}
+    assert answer_cells(nb, keys) == (where, {})
+    # Without the marker too, the cell is missing; under another heading, moved.
+    first, second = nb.cells[where[keys[0]]], nb.cells[where[keys[1]]]
+    first.source = "answer = 1"
+    second.source = second.source.replace("exercise 2", "exercise 3")
+    cells, problems = answer_cells(nb, keys)
+    assert problems[keys[0]].startswith("answer cell missing")
+    assert problems[keys[2]].startswith("2 answer cells")
+    assert keys[1] not in cells and keys[1] in problems

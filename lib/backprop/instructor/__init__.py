@@ -10,7 +10,8 @@ solutions or answers (``make book-student``) and checks it with
 
 One module per job: :mod:`.variants` (whose numbers are whose), :mod:`.assign`
 (the students' notebooks), :mod:`.key` (``key.csv``), :mod:`.submission` (reading
-a submitted notebook), :mod:`.kernel` and :mod:`.preamble` (running it),
+a submitted notebook), :mod:`.kernel` and :mod:`.preamble` (running it), :mod:`.sandbox` and
+:mod:`._sandboxed_run` (the bubblewrap sandbox it runs in),
 :mod:`.grade` (marking), :mod:`.results` (the grades file), :mod:`.student_filter`,
 :mod:`.leaks` and :mod:`.student_build` (the student edition), :mod:`.cli`.
 """

@@ -1,15 +1,18 @@
 """``assign``: one notebook per student with that student's numbers, and the answer key.
 
 Each notebook is self-contained (no import of the library, no solutions, no
-self-check): a Markdown cell per question, then an answer cell marked by its
+self-check), written to ``OUT/handout/``: a Markdown cell per question, then an answer cell marked by its
 metadata ``{"backprop": {"role": "answer", "key": ...}}`` (and the tag
 ``answer``) that starts as ``answer = ...  # your answer here``. The notebook's
 metadata ``backprop`` holds the student id and the variant's fingerprint.
-``key.csv`` lists every student's seed and correct answers: keep it private.
+``OUT/key.csv`` lists every student's seed and correct answers: it is written
+readable by its owner only (mode 600) and beside, never among, the handouts, so
+a zipped ``handout/`` folder cannot carry it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +26,8 @@ from .variants import Student, fingerprint, safe_name, variant
 
 #: Version of the layout of assignment notebooks (the key's is :mod:`.key`'s columns).
 FORMAT = 1
+#: The folder of ``OUT`` the students' notebooks go to (the key stays in ``OUT``).
+HANDOUT = "handout"
 
 
 def _expected(size: int) -> str:
@@ -41,9 +46,81 @@ def _how_to_answer() -> str:
         "(`answer = 0.25`), several numbers in the order the question asks "
         '(`answer = [1.5, -2, 0]`), or text such as `answer = "1/4"`. You may add '
         "cells for your own working anywhere, but keep every answer cell below its "
-        "question, keep `answer = ...` in it, and do not delete it. Nothing here "
-        "tells you whether an answer is right: answers are checked in class."
+        "question, keep `answer = ...` in it, and do not delete it. The last cell, "
+        "*Check my answers' format*, says whether each answer can be read, not "
+        "whether it is right: answers are checked in class."
     )
+
+
+#: The last cell of every handout: says whether each answer can be read (not whether it
+#: is right), with the grader's rules; the sizes are filled in per notebook. It runs each
+#: answer cell's latest text again (from IPython's ``In``) in a copy of the namespace.
+CHECK_CELL = """\
+# Check my answers' format: run this cell last. It says whether the grader can read
+# each answer (a number, a list or array of numbers, True/False, or text such as
+# "1/4" or "1.5, -2"), not whether it is right.
+def _check_my_answers(sizes={sizes!r}):
+    import os, re
+    if os.environ.get("BACKPROP_GRADING"):
+        return
+    def count(n):
+        return "one number" if n == 1 else f"{{n}} numbers"
+    def number(token):
+        token = token.strip().replace("\u2212", "-")
+        try:
+            float(token)
+            return True
+        except ValueError:
+            parts = token.split("/")
+            return len(parts) == 2 and all(number(p) for p in parts if "/" not in p)
+    def verdict(value, size):
+        if value is Ellipsis:
+            return "not answered yet (answer = ...)"
+        if isinstance(value, str):
+            text = value.strip()
+            if text[:1] + text[-1:] in ("[]", "()"):
+                text = text[1:-1]
+            tokens = text.split(",") if "," in text else text.split()
+            if len(tokens) > 1 and "," not in text and not all(number(t) for t in tokens):
+                tokens = [text]
+            if not all(number(t) for t in tokens):
+                return f"cannot be read: {{value!r}} is not {{count(size)}}"
+            n = len(tokens)
+        else:
+            try:
+                import numpy
+                arr = numpy.asarray(value)
+                ok = arr.dtype.kind in "biuf"
+                n = arr.size
+            except Exception:
+                ok = False
+            if not ok:
+                return f"cannot be read: it is a {{type(value).__name__}}, not {{count(size)}}"
+        if n != size:
+            return f"cannot be read: expected {{count(size)}}, got {{count(n)}}"
+        return f"can be read ({{count(size)}})"
+    history = globals().get("In", [])
+    for number_, size in enumerate(sizes, start=1):
+        marker = re.compile(rf"^\\s*#\\s*Your answer to exercise {{number_}}\\b", re.I)
+        sources = [s for s in history if marker.match(s)]
+        if not sources:
+            print(f"exercise {{number_}}: not run yet (run its answer cell)")
+            continue
+        space = dict(globals())
+        space.pop("answer", None)
+        try:
+            exec(sources[-1], space)
+        except Exception as e:
+            print(f"exercise {{number_}}: its cell raises {{type(e).__name__}}: {{e}}")
+            continue
+        if "answer" not in space:
+            print(f"exercise {{number_}}: its cell does not set answer")
+            continue
+        print(f"exercise {{number_}}: {{verdict(space['answer'], size)}}")
+
+
+_check_my_answers()
+"""
 
 
 def student_notebook(
@@ -86,6 +163,13 @@ def student_notebook(
                 },
             )
         )
+    cells.append(
+        nbformat.v4.new_code_cell(
+            CHECK_CELL.format(sizes=[ex.size for ex in variants]),
+            id="check-format",
+            metadata={"backprop": {"role": "check"}},
+        )
+    )
     nb.cells = cells
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -119,14 +203,16 @@ def assign(
     hints: bool = False,
     progress: Callable[[Student], None] | None = None,
 ) -> Assignment:
-    """Write ``out/<student id>.ipynb`` for every student and ``out/key.csv``.
+    """Write ``out/handout/<student id>.ipynb`` for every student and ``out/key.csv``
+    (mode 600: only you can read it).
 
     ``keys`` are exercise keys (see :func:`backprop.instructor.variants.chapter_keys`).
     """
     if not keys:
         raise ValueError("no exercises to assign")
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    handout = out / HANDOUT
+    handout.mkdir(parents=True, exist_ok=True)
     names: dict[str, str] = {}
     for s in students:
         name = safe_name(s.student_id)
@@ -140,7 +226,7 @@ def assign(
     for s in students:
         variants = [variant(secret, s.student_id, k) for k in keys]
         nb = student_notebook(s, variants, title=title, hints=hints)
-        path = out / f"{safe_name(s.student_id)}.ipynb"
+        path = handout / f"{safe_name(s.student_id)}.ipynb"
         nbformat.validate(nb)
         nbformat.write(nb, path)
         fp = nb.metadata["backprop"]["fingerprint"]
@@ -149,5 +235,9 @@ def assign(
         )
         if progress is not None:
             progress(s)
-    key = write_key(written, out / "key.csv")
-    return Assignment([out / sk.notebook for sk in written], key, list(keys))
+    key = out / "key.csv"
+    # Created private: the answers are never readable by others, not even for a moment.
+    os.close(os.open(key, os.O_WRONLY | os.O_CREAT, 0o600))
+    key.chmod(0o600)
+    write_key(written, key)
+    return Assignment([handout / sk.notebook for sk in written], key, list(keys))

@@ -21,9 +21,10 @@ from tqdm import tqdm
 
 from .assign import assign
 from .grade import grade
-from .key import read_key
+from .key import StudentKey, read_key
 from .leaks import find_leaks
-from .results import write_grades
+from .results import Result, merge, read_grades, write_grades
+from .sandbox import NO_SANDBOX_RISKS, exposed, sandbox_problem
 from .student_build import build
 from .variants import chapter_keys, read_roster
 
@@ -34,8 +35,11 @@ Assign the book's exercises with different numbers for every student, and grade
 the submitted notebooks with the book's checking rules.
 
   assign   one notebook per student of a roster, with that student's numbers and
-           no solutions, and DIR/key.csv with every student's correct answers
-  grade    run the submitted notebooks (no network, time limits) and write one
+           no solutions, in DIR/handout/, and DIR/key.csv (private) with every
+           student's correct answers
+  grade    run the submitted notebooks, each in a sandbox of its own (bubblewrap:
+           no network, no access to the key or your files; time limits, caps on
+           memory and output), and write one
            row per student: a mark per exercise, the total and the reasons for
            every lost mark
   student-edition
@@ -54,7 +58,8 @@ of the machine in the process list).
 
 The roster is a CSV file with a header row and a column student_id (or id,
 username, login, email), optionally name. Notebooks are written as
-DIR/<student id>.ipynb.
+DIR/handout/<student id>.ipynb (hand out these) and the key as DIR/key.csv,
+readable only by you.
 
 example:
   python -m backprop.instructor assign --roster roster.csv --secret-file secret.txt \\
@@ -63,11 +68,22 @@ example:
 
 _GRADE_EPILOG = """\
 Each submission is attributed to a student by its file name (<student id>.ipynb,
-as handed out) or by a parent folder named after the student (nbgrader's
+as handed out, also as Canvas downloads it: name_12345_67890_<student id>.ipynb)
+or by a parent folder named after the student (nbgrader's
 submitted/<student id>/... layout), otherwise by the id in the notebook. A file
 that is another student's variant, is not a notebook, or breaks (syntax errors,
 endless loops, deleted or moved answer cells, answers of the wrong type) gets
 zero for the affected exercises with a reason in its row; grading goes on.
+
+Each notebook runs in a sandbox of its own built with bubblewrap (`bwrap`): it
+sees a copy of that one notebook, the Python environment read-only and nothing
+else of yours (not the key, your secret, the roster or the other submissions),
+has no network, and everything it starts dies with it. Without bubblewrap,
+grade refuses; --no-sandbox runs the students' code as you, unconfined.
+
+The grades file is written after every notebook. If --out exists already, the
+new rows are merged into it (grading one late student changes only that row);
+after an interruption (Ctrl-C, a crash), --resume skips the files it has rows for.
 
 example:
   python -m backprop.instructor grade --key hw2/key.csv --out hw2-grades.csv \\
@@ -154,6 +170,17 @@ def _grade_arguments(g: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--cell-timeout", type=float, default=30, help="seconds each cell may run (default 30)"
     )
+    g.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run the students' code without bubblewrap, as you (only in a throw-away machine)",
+    )
+    g.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip the files the grades file (--out) already has a row for: carry on after "
+        "an interruption",
+    )
     g.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="submitted .ipynb files")
 
 
@@ -176,7 +203,8 @@ def _commands() -> list[_Command]:
             "assign",
             "write one notebook per student and the answer key",
             "Write one notebook per student (that student's numbers, no\n"
-            "solutions) and DIR/key.csv with every student's correct answers.",
+            "solutions) into DIR/handout/, and DIR/key.csv (readable only by you)\n"
+            "with every student's correct answers.",
             _ASSIGN_EPILOG,
             _assign_arguments,
             _assign,
@@ -250,7 +278,9 @@ def _assign(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
     print(
         f"assigned {_n(len(keys), 'exercise')} to {_n(len(done.notebooks), 'student')}: "
-        f"notebooks in {args.out}/, answer key {done.key} (keep it private)",
+        f"the students' notebooks in {done.notebooks[0].parent}/ (hand out only these); "
+        f"the answer key {done.key}, readable only by you (keep it private, never hand "
+        "it out)",
         file=sys.stderr,
     )
     return 0
@@ -263,27 +293,86 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"cannot read the key: {e}")
     if args.timeout <= 0 or args.cell_timeout <= 0:
         parser.error("time limits must be positive")
+    if args.no_sandbox:
+        print(NO_SANDBOX_RISKS, file=sys.stderr)
+    else:
+        problem = sandbox_problem()
+        if problem:
+            parser.error(f"cannot grade safely: {problem}; or, at your own risk, --no-sandbox")
+        where = exposed(args.key)
+        if where:
+            parser.error(
+                f"the key {args.key} is inside {where}, which the sandbox shows the students' "
+                "code (it holds the Python environment): move the key elsewhere"
+            )
+    previous = _previous_grades(args.out, key, parser)
+    graded_before = {(r.student_id, r.file) for r in previous if r.student_id and r.file}
+    skipped: list[str] = []
+
+    def skip(sid: str, path: Path) -> bool:
+        if args.resume and (sid, path.name) in graded_before:
+            skipped.append(path.name)
+            return True
+        return False
+
+    def save(partial: list[Result]) -> None:
+        write_grades(merge(previous, partial, key), args.out)
+
     with tqdm(total=len(args.submissions), desc="grade", unit="notebook", file=sys.stderr) as bar:
-        results = grade(
-            args.submissions,
-            key,
-            timeout=args.timeout,
-            cell_timeout=args.cell_timeout,
-            progress=lambda p: bar.update(),
-        )
+        try:
+            results = grade(
+                args.submissions,
+                key,
+                timeout=args.timeout,
+                cell_timeout=args.cell_timeout,
+                progress=lambda p: bar.update(),
+                sandboxed=not args.no_sandbox,
+                skip=skip,
+                on_graded=save,
+            )
+        except KeyboardInterrupt:
+            bar.close()
+            print(
+                f"interrupted: the rows graded so far are in {args.out}; run the same "
+                "command with --resume to carry on",
+                file=sys.stderr,
+            )
+            return 130
+    results = merge(previous, results, key)
     write_grades(results, args.out)
     students = [r for r in results if r.student_id]
     mean = sum(r.total for r in students) / max(1, len(students))
     most = max((r.max for r in students), default=0)
     missing = sum(1 for r in students if not r.file)
     problems = sum(1 for r in results if r.reason_text)
+    kept = f", {len(skipped)} graded before and skipped" if skipped else ""
     print(
-        f"graded {_n(len(args.submissions), 'file')} for {_n(len(students), 'student')} "
-        f"({missing} without a submission, {problems} rows with reasons): "
-        f"mean {mean:.2f}/{most} -> {args.out}",
+        f"graded {_n(len(args.submissions) - len(skipped), 'file')} for "
+        f"{_n(len(students), 'student')} ({missing} without a submission, {problems} rows "
+        f"with reasons{kept}): mean {mean:.2f}/{most} -> {args.out}",
         file=sys.stderr,
     )
     return 0
+
+
+def _previous_grades(
+    out: str, key: dict[str, StudentKey], parser: argparse.ArgumentParser
+) -> list[Result]:
+    """The rows of an earlier grades file at ``out`` that this run merges into."""
+    if not Path(out).exists():
+        return []
+    try:
+        previous = read_grades(out)
+    except (OSError, ValueError) as e:
+        parser.error(f"cannot merge into {out}: {e}; choose another --out")
+    exercises = {it.key for sk in key.values() for it in sk.items}
+    strangers = sorted({k for r in previous for k in r.marks} - exercises)
+    if strangers:
+        parser.error(
+            f"{out} holds the grades of another assignment (exercise {strangers[0]!r} is not "
+            "in this key); choose another --out"
+        )
+    return previous
 
 
 def _check_site(site: str) -> int:

@@ -1,27 +1,29 @@
 """``grade``: run each submitted notebook, read its answers, mark them against the key.
 
-Every submission runs in a fresh kernel (:class:`~backprop.instructor.kernel.Kernel`),
-in a temporary folder, with the network blocked (Python sockets refuse to connect
-and proxies point nowhere), a time limit per cell and one per notebook. Before
-each answer cell the grader removes any ``answer`` left over, and right after it
-records the value the cell set (:mod:`~backprop.instructor.preamble`), so an
-answer is read from its own cell only. Answers are checked with
-:func:`backprop.exercises.check_answer` and the key's tolerances: the book's rules.
+Every submission runs in a sandbox of its own (:mod:`~backprop.instructor.sandbox`:
+bubblewrap, no network, nothing of the instructor's to read or write, limits on
+time, CPU, memory and output), in a fresh kernel
+(:class:`~backprop.instructor.kernel.Kernel`), with a time limit per cell and one
+per notebook. Before each answer cell the grader removes any ``answer`` left
+over, and right after it records the value the cell set
+(:mod:`~backprop.instructor.preamble`), so an answer is read from its own cell
+only. The key never enters the sandbox: every submission and the key are read
+into memory before any student's code runs, and the marks are given out here,
+from what the sandbox reports, with :func:`backprop.exercises.check_answer` and
+the key's tolerances: the book's rules.
 
 Whatever is wrong with a submission (not JSON, another student's variant, a
 syntax error, an endless loop, a deleted or moved answer cell, an answer of the
-wrong type) costs the affected items their mark, with a reason in the row; it
-never stops the run. This is not a security sandbox: run untrusted notebooks in
-a container.
+wrong type, a hostile program) costs the affected items their mark, with a
+reason in the row; it never stops the run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import re
-import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,12 +31,22 @@ from typing import Any
 
 import nbformat
 
-from ..exercises import check_answer
+from ..exercises import check_answer, parse_answer
 from . import preamble
-from .kernel import Kernel, Reply, grading_env
+from .kernel import OUTPUT_LIMIT, Reply
 from .key import KeyItem, StudentKey
 from .results import Result, zero
-from .submission import answer_cells, foreign_questions, load_submission, not_theirs, whose
+from .sandbox import run_cells, sandbox_problem
+from .submission import (
+    answer_cells,
+    attribute,
+    code_print,
+    foreign_questions,
+    load_submission,
+    not_theirs,
+    parse_submission,
+    whose,
+)
 
 #: The grader's cell before each answer cell: no ``answer`` left from earlier cells.
 RESET = 'globals().pop("answer", None)'
@@ -52,6 +64,7 @@ def setup_source() -> str:
             "_bp_grading = _bp_types.ModuleType('_bp_grading')",
             f"exec(compile({source!r}, '_bp_grading.py', 'exec'), _bp_grading.__dict__)",
             "_bp_grading.block_network()",
+            f"_bp_grading.limit_output({OUTPUT_LIMIT})",
             "del _bp_types",
         ]
     )
@@ -101,6 +114,24 @@ def read_capture(outputs: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
+def _numbers(count: int) -> str:
+    return "one number" if count == 1 else f"{count} numbers"
+
+
+def spaced(text: str) -> str:
+    """``text`` with numbers separated by spaces only ("1.5 -2 0") written with commas,
+    as the book's answer boxes read them; anything else unchanged."""
+    inner = text.strip()
+    if inner[:1] + inner[-1:] in ("[]", "()"):
+        inner = inner[1:-1]
+    tokens = inner.split()
+    if "," in inner or len(tokens) < 2:
+        return text
+    if any(parse_answer(t, 1).values is None for t in tokens):
+        return text
+    return ", ".join(tokens)
+
+
 def mark(item: KeyItem, record: dict[str, Any] | None) -> tuple[int, str]:
     """The mark (1 or 0) of a recorded answer, and the reason for a 0."""
     if record is None:
@@ -111,12 +142,16 @@ def mark(item: KeyItem, record: dict[str, Any] | None) -> tuple[int, str]:
     if status == "unanswered":
         return 0, "not answered (`answer = ...`)"
     if status == "type":
-        want = "one number" if len(item.answer) == 1 else f"{len(item.answer)} numbers"
+        want = _numbers(len(item.answer))
         return 0, f"wrong type: the answer is a {record.get('type')}, expected {want}"
+    want = _numbers(len(item.answer))
     if status == "text":
-        text = str(record.get("text", ""))
+        text = spaced(str(record.get("text", "")))
     elif status == "numbers":
-        text = ", ".join(str(v) for v in record.get("values", []))
+        values = [str(v) for v in record.get("values", [])]
+        if len(values) != len(item.answer):
+            return 0, f"invalid answer: Expected {want}; got {_numbers(len(values))}."
+        text = ", ".join(values)
     else:
         return 0, "the grader could not read the answer"
     fb = check_answer(text, item.answer, item.rtol, item.atol)
@@ -131,6 +166,8 @@ def failure(reply: Reply, limit: float) -> str:
         return f"ran past the time limit ({limit:.0f} s) and was stopped"
     if reply.status == "dead":
         return "crashed the kernel (restarted)"
+    if reply.status == "output":
+        return f"printed more than {OUTPUT_LIMIT >> 20} MB and was cut off"
     # No temporary file names in the reasons: "(123.py, line 1)" -> "(line 1)".
     evalue = re.sub(r"\(\d+\.py, ", "(", reply.evalue)
     return f"raised {reply.ename or 'Error'}" + (f": {evalue}" if evalue else "")
@@ -153,7 +190,7 @@ class Sheet:
             self._capture(step.key, reply)
         elif step.kind == "answer" and step.key is not None and reply.status != "ok":
             self.failed[step.key] = f"the answer cell {failure(reply, limit)}"
-        elif step.kind == "student" and reply.status in ("timeout", "dead"):
+        elif step.kind == "student" and reply.status in ("timeout", "dead", "output"):
             self.problems.append(f"a cell of yours {failure(reply, limit)}")
 
     def _capture(self, key: str, reply: Reply) -> None:
@@ -186,27 +223,52 @@ class Sheet:
 # ---- grading ----------------------------------------------------------------------
 
 
+def _reply(report: dict[str, Any]) -> Reply:
+    """The :class:`Reply` of one report from the sandbox (which may have been forged)."""
+    status = str(report.get("status", ""))
+    if status not in ("ok", "error", "timeout", "dead", "output"):
+        status = "error"
+    record = report.get("record")
+    outputs = [{"data": {preamble.ANSWER_MIME: record}}] if isinstance(record, dict) else []
+    return Reply(
+        status, str(report.get("ename", ""))[:200], str(report.get("evalue", ""))[:2000], outputs
+    )
+
+
 def run_submission(
     nb: nbformat.NotebookNode,
     sk: StudentKey,
     cells: dict[str, int],
     timeout: float,
     cell_timeout: float,
+    sandboxed: bool = True,
 ) -> Sheet:
-    """Run ``nb``'s code cells in a fresh kernel and read the answers of ``cells``."""
+    """Run ``nb``'s code cells in a fresh kernel in a sandbox and read the answers of
+    ``cells``."""
     sheet = Sheet(sk)
-    with (
-        tempfile.TemporaryDirectory(prefix="bp-grade-") as cwd,
-        Kernel(cwd, grading_env(), setup_source()) as kernel,
-    ):
-        deadline = time.monotonic() + timeout
-        for step in plan(nb, cells):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                sheet.out_of_time(step, timeout)
-                continue
-            limit = min(cell_timeout, left)
-            sheet.note(step, kernel.run(step.source, limit), limit)
+    steps = plan(nb, cells)
+    outcome = run_cells(
+        nbformat.writes(nb),
+        setup_source(),
+        [s.source for s in steps],
+        timeout,
+        cell_timeout,
+        sandboxed=sandboxed,
+    )
+    for step, report in zip(steps, outcome.reports, strict=False):
+        if report.get("status") == "skipped":
+            sheet.out_of_time(step, timeout)
+            continue
+        try:
+            limit = float(report.get("limit", cell_timeout))
+        except (TypeError, ValueError):
+            limit = cell_timeout
+        sheet.note(step, _reply(report), limit)
+    if outcome.problem:
+        sheet.problems.append(outcome.problem)
+        for step in steps[len(outcome.reports) :]:
+            if step.key is not None and step.key not in sheet.failed:
+                sheet.failed[step.key] = f"not run: {outcome.problem}"
     return sheet
 
 
@@ -228,11 +290,12 @@ def grade_submission(
     cell_timeout: float = 30,
     nb: nbformat.NotebookNode | None = None,
     others: dict[str, StudentKey] | None = None,
+    sandboxed: bool = True,
 ) -> Result:
     """Grade one file as ``sk``'s submission; never raises for a broken submission.
 
     ``others`` (the whole key) lets the grader notice questions pasted in from
-    another student's notebook.
+    another student's notebook; ``sandboxed=False`` runs it without bubblewrap.
     """
     path = Path(path)
     try:
@@ -241,7 +304,9 @@ def grade_submission(
         if wrong:
             return zero(sk, path.name, wrong)
         cells, problems = usable_cells(nb, sk, others or {})
-        sheet = run_submission(nb, sk, cells, timeout, cell_timeout)
+        sheet = run_submission(nb, sk, cells, timeout, cell_timeout, sandboxed)
+    except ValueError as e:  # not a notebook
+        return zero(sk, path.name, str(e))
     except Exception as e:  # a broken submission must never stop the run
         return zero(sk, path.name, f"could not be graded: {type(e).__name__}: {e}")
     return sheet.result(path.name, problems)
@@ -253,39 +318,90 @@ def grade(
     timeout: float = 120,
     cell_timeout: float = 30,
     progress: Callable[[Path], None] | None = None,
+    sandboxed: bool = True,
+    skip: Callable[[str, Path], bool] | None = None,
+    on_graded: Callable[[list[Result]], None] | None = None,
 ) -> list[Result]:
     """Grade every submission: one result per student of the key (the best file if
-    several), then one per file that belongs to nobody in the key."""
+    several), then one per file that belongs to nobody in the key.
+
+    Every file is read into memory before the first one runs, so no submission's
+    code can change another's (nor, without a sandbox, the key already read).
+    ``skip(student id, path)`` leaves out files graded before (``--resume``);
+    ``on_graded`` gets the results so far (students graded, orphans) after each file.
+    ``RuntimeError`` if ``sandboxed`` and bubblewrap cannot sandbox here.
+    Students whose code cells are the same as another student's are flagged.
+    """
+    if sandboxed and sandbox_problem():
+        raise RuntimeError(f"cannot grade safely: {sandbox_problem()}")
     best: dict[str, Result] = {}
     seen: dict[str, list[str]] = {}
     orphans: list[Result] = []
+    prints: dict[str, set[str]] = {}
+    read: list[tuple[Path, nbformat.NotebookNode | None, str]] = []
     for sub in submissions:
         path = Path(sub)
-        sid, nb = whose(path, key)
-        if sid is None:
+        try:
+            read.append((path, parse_submission(path.read_bytes()), ""))
+        except (OSError, ValueError) as e:
+            read.append((path, None, str(e) if isinstance(e, ValueError) else f"unreadable: {e}"))
+    for path, nb, why in read:
+        sid, nb = whose(path, key, nb) if nb is not None else (attribute(path, key), None)
+        if sid is not None and skip is not None and skip(sid, path):
+            pass
+        elif sid is None:
             orphans.append(
-                Result("", "", path.name, {}, {}, ["cannot tell whose submission this is"])
+                Result(
+                    "",
+                    "",
+                    path.name,
+                    {},
+                    {},
+                    ["; ".join(filter(None, ["cannot tell whose submission this is", why]))],
+                )
             )
         else:
-            r = grade_submission(path, key[sid], timeout, cell_timeout, nb=nb, others=key)
+            if nb is None:
+                r = zero(key[sid], path.name, why)
+            else:
+                printed = code_print(nb)
+                if printed:
+                    prints.setdefault(printed, set()).add(sid)
+                r = grade_submission(
+                    path, key[sid], timeout, cell_timeout, nb=nb, others=key, sandboxed=sandboxed
+                )
             seen.setdefault(sid, []).append(path.name)
             if sid not in best or r.total > best[sid].total:
                 best[sid] = r
         if progress is not None:
             progress(path)
-    return _per_student(key, best, seen) + orphans
+        if on_graded is not None:
+            on_graded(_per_student(key, best, seen, prints, missing=False) + orphans)
+    return _per_student(key, best, seen, prints) + orphans
 
 
 def _per_student(
-    key: dict[str, StudentKey], best: dict[str, Result], seen: dict[str, list[str]]
+    key: dict[str, StudentKey],
+    best: dict[str, Result],
+    seen: dict[str, list[str]],
+    prints: dict[str, set[str]] | None = None,
+    missing: bool = True,
 ) -> list[Result]:
+    """One result per student of the key (``missing``: "no submission" rows too)."""
     results: list[Result] = []
     for sid, sk in key.items():
         if sid not in best:
-            results.append(zero(sk, "", "no submission"))
+            if missing:
+                results.append(zero(sk, "", "no submission"))
             continue
-        r = best[sid]
+        r = dataclasses.replace(best[sid], problems=list(best[sid].problems))
         if len(seen[sid]) > 1:
             r.problems.append(f"{len(seen[sid])} files ({', '.join(seen[sid])}); graded the best")
+        copied = sorted(
+            {o for same in (prints or {}).values() if sid in same for o in same} - {sid}
+        )
+        if copied:
+            names = ", ".join(repr(o) for o in copied)
+            r.problems.append(f"possible copy: the same code as the submission of {names}")
         results.append(r)
     return results

@@ -4,10 +4,13 @@
 environment (:func:`grading_env`: no secrets, proxies that lead nowhere), runs a
 setup cell, then the cells it is given. A cell that runs past its limit is
 interrupted; a kernel that ignores the interrupt, or dies, is replaced by a new
-one (set up again), so the next cell still runs. Built on nbclient's public API:
-:meth:`~nbclient.NotebookClient.setup_kernel` and
-:meth:`~nbclient.NotebookClient.execute_cell`. This is the one place where the
-students' code is started: a sandbox around the kernel belongs here.
+one (set up again), so the next cell still runs. A cell whose outputs pass
+``output_limit`` bytes loses its kernel at once (replaced, as a dead one) and its
+outputs past the limit, so a notebook that prints a gigabyte costs neither time
+nor memory. Built on
+nbclient's public API: :meth:`~nbclient.NotebookClient.setup_kernel` and
+:meth:`~nbclient.NotebookClient.execute_cell`. The grader runs it inside the
+sandbox of :mod:`.sandbox` (see :mod:`._sandboxed_run`).
 """
 
 from __future__ import annotations
@@ -30,7 +33,35 @@ SETUP_SECONDS = 60
 SECRET_NAME = re.compile(r"SECRET|TOKEN|PASSWORD|CREDENTIAL|_KEY$", re.I)
 #: The discard port: every proxied request fails at once.
 NOWHERE = "http://127.0.0.1:9"
+#: The most bytes of output one cell may produce before it is interrupted.
+OUTPUT_LIMIT = 1 << 20
 _TIME_LIMIT = "TimeLimit"
+#: The error the grading preamble's ``print`` raises past the output limit.
+TOO_MUCH_OUTPUT = "TooMuchOutput"
+
+
+class _BoundedClient(NotebookClient):
+    """A client that keeps at most ``output_limit`` bytes of a cell's outputs and kills
+    the kernel when a cell goes past it (``over`` says it did): an interrupt would
+    come too late, after the kernel had queued all its output."""
+
+    output_limit = OUTPUT_LIMIT
+    over = False
+    _used = 0
+
+    def start_cell(self) -> None:
+        self.over, self._used = False, 0
+
+    def output(self, outs: Any, msg: dict[str, Any], display_id: Any, cell_index: int) -> Any:
+        self._used += len(str(msg.get("content", "")))
+        if self._used <= self.output_limit:
+            return super().output(outs, msg, display_id, cell_index)
+        if not self.over:
+            self.over = True
+            process = getattr(getattr(self.km, "provisioner", None), "process", None)
+            if process is not None:
+                process.kill()
+        return None
 
 
 def grading_env(environ: dict[str, str] | None = None) -> dict[str, str]:
@@ -51,7 +82,8 @@ def grading_env(environ: dict[str, str] | None = None) -> dict[str, str]:
 @dataclass
 class Reply:
     """How a cell ended: ``status`` is ``ok``, ``error`` (with ``ename`` and ``evalue``),
-    ``timeout`` (interrupted at its limit) or ``dead`` (the kernel died; it was replaced)."""
+    ``timeout`` (interrupted at its limit), ``output`` (stopped for printing more
+    than the output limit; the kernel was replaced) or ``dead`` (the kernel died; it was replaced)."""
 
     status: str
     ename: str = ""
@@ -66,12 +98,14 @@ class Kernel:
     counts the kernels replaced so far.
     """
 
-    def __init__(self, cwd: str, env: dict[str, str], setup: str = "") -> None:
+    def __init__(
+        self, cwd: str, env: dict[str, str], setup: str = "", output_limit: int = OUTPUT_LIMIT
+    ) -> None:
         self.cwd, self.env, self.setup = cwd, env, setup
         self.restarts = 0
         self._reply: dict[str, Any] = {}
         self._running: ExitStack | None = None
-        self.client = NotebookClient(
+        self.client = _BoundedClient(
             nbformat.v4.new_notebook(),
             kernel_name="python3",
             allow_errors=True,
@@ -89,6 +123,7 @@ class Kernel:
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
             on_cell_executed=self._on_executed,
         )
+        self.client.output_limit = output_limit
 
     def __enter__(self) -> Kernel:
         self.start()
@@ -134,6 +169,7 @@ class Kernel:
         self.client.nb.cells = [cell]
         self.client.timeout = max(1, int(round(limit)))
         self._reply = {}
+        self.client.start_cell()
         return self.client.execute_cell(cell, 0)
 
     def _alive(self) -> bool:
@@ -148,9 +184,16 @@ class Kernel:
         try:
             cell = self._execute(source, limit)
         except DeadKernelError:
+            over = self.client.over
             self.restart()
-            return Reply("dead")
+            return Reply("output" if over else "dead")
         reply = self._reply
+        if self.client.over:
+            if not self._alive():
+                self.restart()
+            return Reply("output")
+        if reply.get("ename") == TOO_MUCH_OUTPUT:
+            return Reply("output")
         if reply.get("ename") == _TIME_LIMIT:
             # Interrupted; a kernel that ignores the interrupt is replaced.
             if not self._alive():

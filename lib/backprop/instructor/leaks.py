@@ -198,6 +198,8 @@ def _widgets(raw: str, suffix: str, seen: dict[str, int]) -> tuple[list[str], se
             keys.add(str(st["key"]))
             if st["answer"]:
                 whats.append(f"the widget of {st['key']} carries its answer {st['answer']}")
+            if st.get("solution_html"):
+                whats.append(f"the widget of {st['key']} carries its worked solution")
     return whats, keys
 
 

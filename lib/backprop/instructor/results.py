@@ -4,6 +4,7 @@ and :func:`write_grades`, the CSV file an instructor opens."""
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,13 +47,53 @@ def zero(sk: StudentKey, file: str, problem: str) -> Result:
 
 
 def write_grades(results: Sequence[Result], path: str | Path) -> None:
-    """One row per result: id, name, file, a mark per exercise, total, max, reasons."""
+    """One row per result: id, name, file, a mark per exercise, total, max, reasons.
+
+    Written to a temporary file first and moved into place, so an interrupted run
+    never leaves half a file."""
     keys: list[str] = []
     for r in results:
         keys.extend(k for k in r.marks if k not in keys)
-    with Path(path).open("w", newline="", encoding="utf-8") as f:
+    path = Path(path)
+    part = path.with_name(path.name + ".part")
+    with part.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow([*LEAD_COLUMNS, *keys, *TAIL_COLUMNS])
         for r in results:
             marks = (r.marks.get(k, "") for k in keys)
             writer.writerow([r.student_id, r.name, r.file, *marks, r.total, r.max, r.reason_text])
+    os.replace(part, path)
+
+
+def read_grades(path: str | Path) -> list[Result]:
+    """The results of a grades file written by :func:`write_grades` (its reasons as one
+    problem each); ``ValueError`` if it is not one."""
+    with Path(path).open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        if tuple(header[:3]) != LEAD_COLUMNS or tuple(header[-3:]) != TAIL_COLUMNS:
+            raise ValueError(f"{path}: not a grades file written by grade")
+        keys = header[3:-3]
+        results = []
+        for line, row in enumerate(reader, start=2):
+            if len(row) != len(header):
+                raise ValueError(f"{path}, line {line}: {len(row)} columns, not {len(header)}")
+            marks = {k: int(v) for k, v in zip(keys, row[3:-3], strict=True) if v != ""}
+            reasons = [row[-1]] if row[-1] else []
+            results.append(Result(row[0], row[1], row[2], marks, {}, reasons))
+    return results
+
+
+def merge(
+    previous: Sequence[Result], new: Sequence[Result], key: dict[str, StudentKey]
+) -> list[Result]:
+    """The grades of ``key``'s students: ``new`` where a student was graded now, else
+    ``previous``, else "no submission"; then the files nobody owns, new and old."""
+    now = {r.student_id: r for r in new if r.student_id and r.file}
+    before = {r.student_id: r for r in previous if r.student_id and r.file}
+    out = [
+        now.get(sid) or before.get(sid) or zero(sk, "", "no submission") for sid, sk in key.items()
+    ]
+    orphans = [r for r in new if not r.student_id]
+    names = {r.file for r in orphans}
+    return out + orphans + [r for r in previous if not r.student_id and r.file not in names]

@@ -8,6 +8,7 @@ words that go into the grade's reasons.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -26,8 +27,13 @@ QUESTION = re.compile(r"^## Exercise \d+(?: \([^\n]*\))?\n\n(?P<q>.*?)\n\n\*Answ
 
 def load_submission(path: Path) -> nbformat.NotebookNode:
     """The notebook at ``path``; ``ValueError`` saying why if it is not one."""
+    return parse_submission(Path(path).read_bytes())
+
+
+def parse_submission(data: bytes) -> nbformat.NotebookNode:
+    """The notebook whose file holds ``data``; ``ValueError`` saying why if it is not one."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ValueError(f"not a notebook: not UTF-8 text ({e.reason})") from None
     try:
@@ -54,34 +60,63 @@ def cell_meta(cell: dict[str, Any]) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
+#: The first line ``assign`` writes in each answer cell: found when an editor dropped
+#: the cell's metadata (``n`` counts the exercises from 1).
+ANSWER_MARKER = re.compile(r"^\s*#\s*Your answer to exercise (?P<n>\d+)\b", re.I)
+#: The first line of the handout's last cell, "Check my answers' format".
+CHECK_HEADER = "# Check my answers' format"
+#: The answer line of an untouched answer cell.
+HANDOUT_ANSWER = "answer = ...  # your answer here"
+#: A question's heading, found the same way.
+QUESTION_HEADING = re.compile(r"^\s*## Exercise (?P<n>\d+)\b")
+
+
+def _numbered(pattern: re.Pattern[str], cell: dict[str, Any], keys: Sequence[str]) -> str | None:
+    m = pattern.match(str(cell.get("source", "")))
+    if m is None or not 1 <= int(m["n"]) <= len(keys):
+        return None
+    return keys[int(m["n"]) - 1]
+
+
 def answer_cells(
     nb: nbformat.NotebookNode, keys: Sequence[str]
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Which cell answers which exercise, and why some exercises have no usable cell.
 
-    An answer cell must be a code cell with metadata role "answer", appear once,
-    and sit below its own question (after it, before the next exercise's question).
+    An answer cell is a code cell with metadata role "answer" or, when an editor
+    dropped its metadata, one whose first line is the marker comment ``assign`` wrote
+    (``# Your answer to exercise 2: ...``, ``keys`` in the order handed out). It must
+    appear once and sit below its own question (after it, before the next exercise's
+    question, found by metadata or by its heading ``## Exercise 2``).
     """
     found: dict[str, list[int]] = {k: [] for k in keys}
     section: dict[int, str | None] = {}
+    questions: set[str | None] = set()
     current: str | None = None
     for i, cell in enumerate(nb.cells):
         meta = cell_meta(cell)
+        kind = cell.get("cell_type")
         if meta.get("role") == "question":
             current = meta.get("key")
-        if cell.get("cell_type") == "code" and meta.get("role") == "answer":
+            questions.add(current)
+        elif kind == "markdown" and not meta:
+            heading = _numbered(QUESTION_HEADING, cell, keys)
+            if heading is not None:
+                current = heading
+                questions.add(current)
+        k = None
+        if kind == "code" and meta.get("role") == "answer":
             k = meta.get("key")
-            if k in found:
-                found[k].append(i)
-                section[i] = current
-    questions = {
-        cell_meta(c).get("key") for c in nb.cells if cell_meta(c).get("role") == "question"
-    }
+        elif kind == "code" and not meta:
+            k = _numbered(ANSWER_MARKER, cell, keys)
+        if k in found:
+            found[k].append(i)
+            section[i] = current
     cells: dict[str, int] = {}
     problems: dict[str, str] = {}
     for k, where in found.items():
         if not where:
-            problems[k] = "answer cell missing (deleted, or its metadata removed)"
+            problems[k] = "answer cell missing (deleted, or its metadata and first line removed)"
         elif len(where) > 1:
             problems[k] = f"{len(where)} answer cells for this exercise (cells copied?)"
         elif k in questions and section[where[0]] != k:
@@ -129,10 +164,21 @@ def not_theirs(nb: nbformat.NotebookNode, sk: StudentKey) -> str:
     return ""
 
 
+#: A file name as Canvas (and similar systems) download it:
+#: ``<name>[_LATE]_<user id>_<submission id>_<the student's file name>``, where the
+#: student's file name may carry ``-1``, ``-2``... for a resubmission.
+DOWNLOADED = re.compile(r"^[^_]+(?:_late)?_\d+_\d+_(?P<original>.+)$", re.I)
+
+
 def attribute(path: Path, students: dict[str, StudentKey]) -> str | None:
-    """Whose submission ``path`` is, from its name or a parent folder's (nbgrader layout)."""
+    """Whose submission ``path`` is, from its name (as handed out, or as a learning-
+    management system renamed it on download) or a parent folder's (nbgrader layout)."""
     by_name = {safe_name(sid).lower(): sid for sid in students}
-    for part in [path.stem, *(p.name for p in list(path.parents)[:3])]:
+    names = [path.stem]
+    m = DOWNLOADED.match(path.stem)
+    if m is not None:
+        names += [m["original"], re.sub(r"-\d+$", "", m["original"])]
+    for part in [*names, *(p.name for p in list(path.parents)[:3])]:
         if part in students:
             return part
         if part.lower() in by_name:
@@ -140,17 +186,35 @@ def attribute(path: Path, students: dict[str, StudentKey]) -> str | None:
     return None
 
 
+def code_print(nb: nbformat.NotebookNode) -> str:
+    """A hash of the code a student wrote in ``nb`` (every code cell, blank lines, the
+    handout's own lines and its check cell left out; "" if they wrote none): two students' notebooks
+    with the same print hold the same code."""
+    lines = []
+    for cell in nb.cells:
+        source = str(cell.get("source", ""))
+        if cell.get("cell_type") != "code" or source.startswith(CHECK_HEADER):
+            continue
+        for line in source.splitlines():
+            line = line.strip()
+            if line and not ANSWER_MARKER.match(line) and line != HANDOUT_ANSWER:
+                lines.append(line)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest() if lines else ""
+
+
 def whose(
-    path: Path, students: dict[str, StudentKey]
+    path: Path, students: dict[str, StudentKey], nb: nbformat.NotebookNode | None = None
 ) -> tuple[str | None, nbformat.NotebookNode | None]:
     """Whose submission ``path`` is (``None`` if nobody's in ``students``), and the notebook
-    if it had to be read to tell: by :func:`attribute`, else by the id inside the file."""
+    if it had to be read to tell: by :func:`attribute`, else by the id inside the file
+    (``nb``, if it was read already)."""
     sid = attribute(path, students)
     if sid is not None:
-        return sid, None
+        return sid, nb
     try:
-        nb = load_submission(path)
-        owner = nb.metadata.get("backprop", {}).get("student_id")
+        nb = load_submission(path) if nb is None else nb
+        meta = nb.metadata.get("backprop", {})
+        owner = meta.get("student_id") if isinstance(meta, dict) else None
     except Exception:
         return None, None
     return (owner if owner in students else None), nb

@@ -115,6 +115,7 @@ def read_roster(path: str | Path) -> list[Student]:
             )
         students: list[Student] = []
         seen: set[str] = set()
+        folded: dict[str, tuple[str, int]] = {}
         for line, row in enumerate(reader, start=2):
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
             sid = row.get(column, "")
@@ -124,7 +125,15 @@ def read_roster(path: str | Path) -> list[Student]:
                 continue  # a blank line
             if sid in seen:
                 raise ValueError(f"{path}, line {line}: student id {sid!r} appears twice")
+            other = folded.get(safe_name(sid).lower())
+            if other is not None:
+                raise ValueError(
+                    f"{path}, line {line}: student ids {other[0]!r} (line {other[1]}) and "
+                    f"{sid!r} differ only in case or punctuation, so their notebooks would "
+                    "get the same file name; make the ids differ in letters or digits"
+                )
             seen.add(sid)
+            folded[safe_name(sid).lower()] = (sid, line)
             students.append(Student(sid, row.get("name", "")))
     if not students:
         raise ValueError(f"{path}: the roster lists no students")
