@@ -1,17 +1,11 @@
 """The capstone recipe end to end (chapter 7): digits, split, gradient check, mini-batch
-training to at least 95% test accuracy; and the chapter-7 exercises against independent
-formulas."""
+training to at least 95% test accuracy. (The chapter-7 exercises: tests/bank/test_bank_ch07.py.)"""
 
 from __future__ import annotations
-
-import math
 
 import backprop as bp
 import numpy as np
 import pytest
-
-SEEDS = range(21)
-KEYS = ["ch07.params", "ch07.softmax-loss", "ch07.output-delta", "ch07.steps", "ch07.accuracy"]
 
 
 @pytest.fixture(scope="module")
@@ -63,70 +57,3 @@ def test_training_reaches_95_percent_on_the_test_set(digits):
         other = bp.Network.random([64, 32, 10], ["relu", "identity"], seed=seed)
         bp.train(other, X_train, T_train, "softmax_cross_entropy", 0.1, 60, 32, seed=seed)
         assert bp.losses.accuracy(other.predict(X_test), y_test) >= 0.95
-
-
-# ---- the chapter-7 exercises, against formulas written out independently ----
-
-
-def test_params_is_the_layer_sum():
-    for seed in SEEDS:
-        ex = bp.exercises.make("ch07.params", seed)
-        a, h, c = ex.params["sizes"]
-        assert ex.answer == (a * h + h + h * c + c,)
-    # The book's variant is not the chapter's own 64-32-10 network, whose count the text gives.
-    assert bp.exercises.make("ch07.params").answer == (64 * 16 + 16 + 16 * 10 + 10,)
-
-
-def test_softmax_loss_by_hand():
-    for seed in SEEDS:
-        ex = bp.exercises.make("ch07.softmax-loss", seed)
-        y, c = ex.params["y"], ex.params["c"]
-        p = math.exp(y[c]) / sum(math.exp(v) for v in y)
-        np.testing.assert_allclose(ex.answer, (p, -math.log(p)), rtol=1e-12)
-
-
-def test_output_delta_is_p_minus_t():
-    for seed in SEEDS:
-        ex = bp.exercises.make("ch07.output-delta", seed)
-        y, c = ex.params["y"], ex.params["c"]
-        denom = sum(math.exp(v) for v in y)
-        expected = [math.exp(v) / denom - (j == c) for j, v in enumerate(y)]
-        np.testing.assert_allclose(ex.answer, expected, rtol=1e-12, atol=1e-15)
-        assert abs(sum(ex.answer)) < 1e-12
-
-
-def test_steps_is_the_ceiling():
-    for seed in SEEDS:
-        ex = bp.exercises.make("ch07.steps", seed)
-        n, bs = ex.params["n"], ex.params["batch_size"]
-        assert n % bs != 0
-        assert ex.answer == (math.ceil(n / bs),)
-
-
-def test_accuracy_is_trace_over_total():
-    for seed in SEEDS:
-        ex = bp.exercises.make("ch07.accuracy", seed)
-        C = np.array(ex.params["C"])
-        assert np.trace(C) < C.sum()
-        assert ex.answer == pytest.approx((np.trace(C) / C.sum(),), rel=1e-12)
-
-
-@pytest.mark.parametrize("key", KEYS)
-def test_a_hundred_variants_are_valid_distinct_and_checkable(key):
-    variants = set()
-    for seed in range(100):
-        ex = bp.exercises.make(key, seed)
-        assert all(math.isfinite(a) for a in ex.answer)
-        assert ex.check(ex.answer_text).correct, (seed, ex.answer_text)
-        # Off by ten tolerances in every entry (and not a sign slip): wrong.
-        off = [a + 10 * (ex.atol + ex.rtol * abs(a)) * (1 if a >= 0 else -1) for a in ex.answer]
-        assert not ex.check(off).correct, seed
-        variants.add(repr(ex.params))
-        # Non-degenerate: the case each exercise is about actually occurs.
-        if key in ("ch07.softmax-loss", "ch07.output-delta"):
-            assert max(ex.params["y"]) > min(ex.params["y"])  # not a uniform softmax
-        elif key == "ch07.steps":
-            assert ex.params["n"] % ex.params["batch_size"] != 0  # a smaller last batch
-        elif key == "ch07.accuracy":
-            assert 0 < ex.answer[0] < 1  # some right, some wrong
-    assert len(variants) >= 50, len(variants)

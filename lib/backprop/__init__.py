@@ -5,7 +5,12 @@
 >>> grads = net.backward(net.forward([[0.5, -1.0]]), [[1.0, 0.0]], "half_sse")
 """
 
-from . import activations, data, exercises, gradcheck, losses, optim, plots
+from typing import Any
+
+# numpy alone is enough to import backprop: ``plots`` (matplotlib) and ``widgets``
+# (anywidget, ipywidgets) are imported the first time ``bp.plots`` or ``bp.widgets`` is used,
+# and the exercise widget when an exercise's ``.widget()`` is built.
+from . import activations, data, exercises, gradcheck, losses, optim
 from .activations import ACTIVATIONS, Activation, get_activation
 from .exercises import Exercise, Feedback, check_answer, parse_answer
 from .gradcheck import gradient_check, numerical_gradient, relative_error
@@ -15,6 +20,18 @@ from .optim import History, sgd_step, train
 from .toy_model import ToyGradients, ToyModel, ToyTrace
 
 __version__ = "0.1.0"
+
+#: Subpackages imported on first use (they need the book's optional dependencies).
+_LAZY = ("plots", "widgets")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ACTIVATIONS",

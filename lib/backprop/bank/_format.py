@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._fair import first_fair
+
 
 def coef(a: float) -> str:
     """A coefficient as written before a variable: 1 -> "", -1 -> "-", 2 -> "2"."""
@@ -27,7 +29,8 @@ def paren(v: str | float, fmt: str = "g") -> str:
 
 def tenths(rng: np.random.Generator, n: int, lo: int = -25, hi: int = 25) -> np.ndarray:
     """n numbers with one decimal in [lo/10, hi/10], none of them 0."""
-    while True:
-        v = rng.integers(lo, hi + 1, size=n) / 10
-        if np.all(v != 0):
-            return v
+    return first_fair(
+        lambda: rng.integers(lo, hi + 1, size=n) / 10,
+        lambda v: bool(np.all(v != 0)),
+        what=f"{n} non-zero tenths in [{lo / 10:g}, {hi / 10:g}]",
+    )

@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
+from itertools import accumulate, repeat
+
 import numpy as np
 
 from ..exercises import Exercise, register, vector
+from ._fair import fair_variant, first_fair
 from ._format import coef
 
 
 def _nonzero_int(rng: np.random.Generator, lo: int, hi: int) -> int:
-    while True:
-        v = int(rng.integers(lo, hi + 1))
-        if v != 0:
-            return v
+    return first_fair(
+        lambda: int(rng.integers(lo, hi + 1)), lambda v: v != 0, what="a non-zero int"
+    )
 
 
 @register("ch01.composite")
 def composite(seed: int) -> Exercise:
     r"""$\frac{d}{dx}\sin(a x^2)$ at $x_0$: outer derivative times inner derivative."""
-    rng = np.random.default_rng([1, 1, seed])
-    while True:
-        a = 1 if seed == 0 else _nonzero_int(rng, -3, 3)
-        x0 = 1.5 if seed == 0 else float(rng.integers(2, 16)) / 10 * rng.choice([-1, 1])
-        answer = 2 * a * x0 * np.cos(a * x0**2)
-        if abs(answer) > 0.05:  # not a near-zero (degenerate) slope
-            break
-        seed += 1000
+
+    def draw(rng: np.random.Generator) -> tuple[int, float]:
+        a = _nonzero_int(rng, -3, 3)
+        return a, float(rng.integers(2, 16)) / 10 * rng.choice([-1, 1])
+
+    def slope(a: int, x0: float) -> float:
+        return 2 * a * x0 * np.cos(a * x0**2)
+
+    a, x0 = fair_variant(
+        seed,
+        (1, 1),
+        draw,
+        lambda c: abs(slope(*c)) > 0.05,  # not a near-zero (degenerate) slope
+        book=lambda: (1, 1.5),
+    )
+    answer = slope(a, x0)
     return Exercise(
         key="ch01.composite",
+        title="A composite function",
         question=(
             f"Let $h(x) = \\sin({coef(a)} x^2)$. Use the chain rule to find $h'(x)$ at "
             f"$x_0 = {x0:g}$. Give at least 4 significant digits."
@@ -57,13 +68,19 @@ def three_links(seed: int) -> Exercise:
         b = float(rng.integers(-2, 3))
         x0 = float(rng.integers(-10, 11)) / 10
         # Keep cos(w x0 + b) away from 0 (a zero answer) and sin(w x0 + b) away from 0 (then
-        # exp(s) and cos(z) are both about 1, and an answer missing either still checks).
-        while abs(np.cos(w * x0 + b)) < 0.1 or abs(np.sin(w * x0 + b)) < 0.1:
-            x0 += 0.1
+        # exp(s) and cos(z) are both about 1, and an answer missing either still checks):
+        # step x0 right by 0.1 until both are.
+        steps = accumulate(repeat(0.1), initial=x0)
+        x0 = first_fair(
+            lambda: next(steps),
+            lambda x: abs(np.cos(w * x + b)) >= 0.1 and abs(np.sin(w * x + b)) >= 0.1,
+            what=f"ch01.three-links seed {seed}",
+        )
     z = w * x0 + b
     answer = np.exp(np.sin(z)) * np.cos(z) * w
     return Exercise(
         key="ch01.three-links",
+        title="Three links",
         question=(
             f"Let $y = \\exp(s)$, $s = \\sin(z)$, $z = {w:g} x + ({b:g})$. Find $dy/dx$ at "
             f"$x = {x0:g}$ as the product $\\frac{{dy}}{{ds}} \\frac{{ds}}{{dz}} \\frac{{dz}}{{dx}}$."
@@ -86,23 +103,23 @@ def three_links(seed: int) -> Exercise:
 @register("ch01.gradient")
 def gradient(seed: int) -> Exercise:
     r"""$f(u) = \lVert A u + b \rVert^2$: $\nabla_u f = A^\top\, 2(Au + b)$, a sum over the $v_j$."""
-    rng = np.random.default_rng([1, 3, seed])
-    while True:
-        if seed == 0:
-            A = np.array([[1.0, 2.0], [0.0, -1.0]])
-            b = np.array([1.0, 0.0])
-            u = np.array([1.0, 1.0])
-        else:
-            A = rng.integers(-3, 4, size=(2, 2)).astype(float)
-            b = rng.integers(-2, 3, size=2).astype(float)
-            u = rng.integers(-2, 3, size=2).astype(float)
-        v = A @ u + b
-        grad = A.T @ (2 * v)
-        if np.all(grad != 0) and abs(np.linalg.det(A)) > 0.5:
-            break
-        seed += 1000
+
+    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        A = rng.integers(-3, 4, size=(2, 2)).astype(float)
+        b = rng.integers(-2, 3, size=2).astype(float)
+        return A, b, rng.integers(-2, 3, size=2).astype(float)
+
+    def fair(c: tuple[np.ndarray, np.ndarray, np.ndarray]) -> bool:
+        A, b, u = c
+        return bool(np.all(A.T @ (2 * (A @ u + b)) != 0) and abs(np.linalg.det(A)) > 0.5)
+
+    book = (np.array([[1.0, 2.0], [0.0, -1.0]]), np.array([1.0, 0.0]), np.array([1.0, 1.0]))
+    A, b, u = fair_variant(seed, (1, 3), draw, fair, book=lambda: book)
+    v = A @ u + b
+    grad = A.T @ (2 * v)
     return Exercise(
         key="ch01.gradient",
+        title="A gradient through a linear map",
         question=(
             "Let $v = A u + b$ with "
             f"$A = \\begin{{bmatrix}} {A[0, 0]:g} & {A[0, 1]:g} \\\\ {A[1, 0]:g} & {A[1, 1]:g}"

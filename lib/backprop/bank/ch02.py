@@ -12,11 +12,14 @@ Each ``make(seed)`` returns one variant; seed 0 is the book's. Answers come from
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..exercises import Exercise, register, vector
 from ..network import Network
 from ..toy_model import ToyModel
+from ._fair import fair_variant
 from ._format import paren
 
 #: The activations the layer exercise draws from, with their formulas for the question.
@@ -45,23 +48,27 @@ def _choice(rng: np.random.Generator, values: list[float], n: int) -> np.ndarray
 @register("ch02.toy-forward")
 def toy_forward(seed: int) -> Exercise:
     r"""The toy model's forward pass for one input: $h_1, h_2, h_3$ and the output $f_3$."""
-    rng = np.random.default_rng([2, 1, seed])
-    while True:
-        if seed == 0:
-            beta, omega, x = np.array([0.0, 0.5, -1.0, 0.0]), np.array([2.0, -1.0, 1.0, 1.5]), 1.0
-        else:
-            beta = _choice(rng, [-1.0, -0.5, 0.0, 0.5, 1.0], 4)
-            omega = _choice(rng, [-2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0], 4)
-            x = float(rng.choice([-1.5, -1.0, -0.5, 0.5, 1.0, 1.5]))
+
+    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, float]:
+        beta = _choice(rng, [-1.0, -0.5, 0.0, 0.5, 1.0], 4)
+        omega = _choice(rng, [-2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0], 4)
+        return beta, omega, float(rng.choice([-1.5, -1.0, -0.5, 0.5, 1.0, 1.5]))
+
+    def steps(beta: np.ndarray, omega: np.ndarray, x: float) -> tuple[list[float], list[float]]:
         trace = ToyModel(beta, omega).forward(x)
-        f = [float(v) for v in trace.f]
-        h = [float(v) for v in trace.h]
-        answer = (h[1], h[2], h[3], f[3])
-        if all(abs(a) > 0.05 for a in answer):  # no value near 0: every step shows
-            break
-        seed += 1000
+        return [float(v) for v in trace.f], [float(v) for v in trace.h]
+
+    def fair(c: tuple[np.ndarray, np.ndarray, float]) -> bool:
+        f, h = steps(*c)
+        return all(abs(a) > 0.05 for a in (h[1], h[2], h[3], f[3]))  # every step shows
+
+    book = (np.array([0.0, 0.5, -1.0, 0.0]), np.array([2.0, -1.0, 1.0, 1.5]), 1.0)
+    beta, omega, x = fair_variant(seed, (2, 1), draw, fair, book=lambda: book)
+    f, h = steps(beta, omega, x)
+    answer = (h[1], h[2], h[3], f[3])
     return Exercise(
         key="ch02.toy-forward",
+        title="A forward pass by hand",
         question=(
             "Run the toy model's forward pass $f_k = \\beta_k + \\omega_k h_k$ with $h_0 = x$, "
             "$h_1 = \\sin f_0$, $h_2 = \\exp f_1$, $h_3 = \\cos f_2$, for the parameters "
@@ -96,29 +103,35 @@ def toy_forward(seed: int) -> Exercise:
 @register("ch02.layer")
 def layer(seed: int) -> Exercise:
     r"""One layer in the notes' column form: $\mathbf a = g(A \mathbf u + \mathbf b)$."""
-    rng = np.random.default_rng([2, 2, seed])
-    while True:
-        if seed == 0:
-            A = np.array([[1.0, -1.0, 2.0], [0.0, 2.0, -1.0]])
-            u = np.array([1.0, 0.5, 0.5])
-            b = np.array([0.5, 1.0])
-            act = "sigmoid"
-        else:
-            A = rng.integers(-2, 3, size=(2, 3)).astype(np.float64)
-            u = rng.integers(-4, 5, size=3) / 2
-            b = rng.integers(-2, 3, size=2) / 2
-            act = str(rng.choice(list(_LAYER_ACTIVATIONS)))
-        net = Network([A.T], [b], act)  # the library stores W = A^T
-        trace = net.forward(u.reshape(1, -1))
-        z, a = trace.z[0][0], trace.a[1][0]
+
+    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+        A = rng.integers(-2, 3, size=(2, 3)).astype(np.float64)
+        u = rng.integers(-4, 5, size=3) / 2
+        b = rng.integers(-2, 3, size=2) / 2
+        return A, u, b, str(rng.choice(list(_LAYER_ACTIVATIONS)))
+
+    def forward(A: np.ndarray, u: np.ndarray, b: np.ndarray, act: str) -> tuple[Any, Any]:
+        trace = Network([A.T], [b], act).forward(u.reshape(1, -1))  # the library stores W = A^T
+        return trace.z[0][0], trace.a[1][0]
+
+    def fair(c: tuple[np.ndarray, np.ndarray, np.ndarray, str]) -> bool:
+        z, _ = forward(*c)
         ok = np.all(np.abs(z) <= 4) and abs(z[0] - z[1]) > 0.1 and np.all(z != 0)
-        if act == "relu":
+        if c[3] == "relu":
             ok = ok and bool(np.any(z > 0))  # at least one unit on
-        if ok and np.count_nonzero(u) >= 2:
-            break
-        seed += 1000
+        return bool(ok and np.count_nonzero(c[1]) >= 2)
+
+    book = (
+        np.array([[1.0, -1.0, 2.0], [0.0, 2.0, -1.0]]),
+        np.array([1.0, 0.5, 0.5]),
+        np.array([0.5, 1.0]),
+        "sigmoid",
+    )
+    A, u, b, act = fair_variant(seed, (2, 2), draw, fair, book=lambda: book)
+    z, a = forward(A, u, b, act)
     return Exercise(
         key="ch02.layer",
+        title="One layer in column form",
         question=(
             "A layer in the notes' column form computes "
             "$\\mathbf a = g(A \\mathbf u + \\mathbf b)$, with the activation applied to each "
@@ -147,31 +160,38 @@ def layer(seed: int) -> Exercise:
 @register("ch02.transpose")
 def transpose(seed: int) -> Exercise:
     r"""The library's batch-first layer $Z = X W + \mathbf b$, one row per sample, with $W = A^\top$."""
-    rng = np.random.default_rng([2, 3, seed])
-    while True:
-        if seed == 0:
-            W = np.array([[1.0, 0.0], [-1.0, 2.0], [2.0, 1.0]])
-            X = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, -1.0]])
-            b = np.array([0.0, -1.0])
-        else:
-            W = rng.integers(-2, 3, size=(3, 2)).astype(np.float64)
-            X = rng.integers(-2, 3, size=(2, 3)).astype(np.float64)
-            b = rng.integers(-2, 3, size=2).astype(np.float64)
-        Z = Network([W], [b], "identity").forward(X).z[0]
+
+    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        W = rng.integers(-2, 3, size=(3, 2)).astype(np.float64)
+        X = rng.integers(-2, 3, size=(2, 3)).astype(np.float64)
+        return W, X, rng.integers(-2, 3, size=2).astype(np.float64)
+
+    def pre_activations(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return Network([W], [b], "identity").forward(X).z[0]
+
+    def fair(c: tuple[np.ndarray, np.ndarray, np.ndarray]) -> bool:
+        Z, X = pre_activations(*c), c[1]
         # The samples differ, the units differ, and Z is not symmetric, so swapping
         # rows for columns gives a different (wrong) answer.
-        if (
+        return bool(
             np.count_nonzero(Z) >= 3
             and not np.allclose(Z[0], Z[1])
             and not np.allclose(Z[:, 0], Z[:, 1])
             and not np.allclose(Z, Z.T)
             and np.count_nonzero(X[0]) >= 2
             and np.count_nonzero(X[1]) >= 2
-        ):
-            break
-        seed += 1000
+        )
+
+    book = (
+        np.array([[1.0, 0.0], [-1.0, 2.0], [2.0, 1.0]]),
+        np.array([[1.0, 2.0, 0.0], [0.0, 1.0, -1.0]]),
+        np.array([0.0, -1.0]),
+    )
+    W, X, b = fair_variant(seed, (2, 3), draw, fair, book=lambda: book)
+    Z = pre_activations(W, X, b)
     return Exercise(
         key="ch02.transpose",
+        title="The same layer, batch-first",
         question=(
             "In the library a layer's weights are stored batch-first: $W$ has one row per input "
             f"and one column per output, here $W = {_bmatrix(W)}$, with "
@@ -199,25 +219,31 @@ def transpose(seed: int) -> Exercise:
 @register("ch02.loss-sum")
 def loss_sum(seed: int) -> Exercise:
     r"""The toy model's loss over three points, $L = \sum_i (f[x_i, \phi] - y_i)^2$, and the mean $L/3$."""
-    rng = np.random.default_rng([2, 4, seed])
-    while True:
-        if seed == 0:
-            beta, omega = np.array([0.5, -0.5, 0.0, 0.5]), np.array([1.0, 1.0, 1.5, 1.0])
-            x, y = np.array([-1.0, 0.0, 1.0]), np.array([1.0, 0.5, 0.0])
-        else:
-            beta = _choice(rng, [-0.5, 0.0, 0.5], 4)
-            omega = _choice(rng, [-1.5, -1.0, -0.5, 0.5, 1.0, 1.5], 4)
-            x = np.sort(rng.choice([-1.0, -0.5, 0.0, 0.5, 1.0], size=3, replace=False))
-            y = _choice(rng, [-1.0, -0.5, 0.0, 0.5, 1.0], 3)
-        model = ToyModel(beta, omega)
-        r = model(x) - y
-        if np.all(np.abs(r) > 0.1):  # every point contributes
-            break
-        seed += 1000
+
+    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        beta = _choice(rng, [-0.5, 0.0, 0.5], 4)
+        omega = _choice(rng, [-1.5, -1.0, -0.5, 0.5, 1.0, 1.5], 4)
+        x = np.sort(rng.choice([-1.0, -0.5, 0.0, 0.5, 1.0], size=3, replace=False))
+        return beta, omega, x, _choice(rng, [-1.0, -0.5, 0.0, 0.5, 1.0], 3)
+
+    def fair(c: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]) -> bool:
+        beta, omega, x, y = c
+        return bool(np.all(np.abs(ToyModel(beta, omega)(x) - y) > 0.1))  # every point counts
+
+    book = (
+        np.array([0.5, -0.5, 0.0, 0.5]),
+        np.array([1.0, 1.0, 1.5, 1.0]),
+        np.array([-1.0, 0.0, 1.0]),
+        np.array([1.0, 0.5, 0.0]),
+    )
+    beta, omega, x, y = fair_variant(seed, (2, 4), draw, fair, book=lambda: book)
+    model = ToyModel(beta, omega)
+    r = model(x) - y
     L = model.loss(x, y)
     pts = ", ".join(f"$({xi:g}, {yi:g})$" for xi, yi in zip(x, y, strict=True))
     return Exercise(
         key="ch02.loss-sum",
+        title="A loss summed over three points",
         question=(
             "The toy model $f[x, \\phi] = \\beta_3 + \\omega_3 \\cos(\\beta_2 + \\omega_2 "
             "\\exp(\\beta_1 + \\omega_1 \\sin(\\beta_0 + \\omega_0 x)))$ has "

@@ -6,11 +6,14 @@ Each ``make(seed)`` returns one variant; seed 0 is the book's. Answers come from
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..activations import relu_derivative
 from ..exercises import Exercise, register, vector
 from ..network import Network
+from ._fair import fair_variant
 from ._format import tenths
 
 
@@ -27,19 +30,18 @@ def _text(v: np.ndarray) -> str:
 @register("ch04.mask")
 def mask(seed: int) -> Exercise:
     r"""The mask $\mathbb 1[z > 0]$ of a vector of pre-activations (with $\mathrm{ReLU}'(0) = 0$)."""
-    rng = np.random.default_rng([4, 1, seed])
-    if seed == 0:
-        z = np.array([1.3, -0.4, 0.0, 2.1, -2.7])
-    else:
-        while True:
-            z = tenths(rng, 5, -30, 30)
-            if rng.random() < 0.5:
-                z[rng.integers(5)] = 0.0  # sometimes test the convention at z = 0
-            if _mixed(z):
-                break
+
+    def draw(rng: np.random.Generator) -> np.ndarray:
+        z = tenths(rng, 5, -30, 30)
+        if rng.random() < 0.5:
+            z[rng.integers(5)] = 0.0  # sometimes test the convention at z = 0
+        return z
+
+    z = fair_variant(seed, (4, 1), draw, _mixed, book=lambda: np.array([1.3, -0.4, 0.0, 2.1, -2.7]))
     m = relu_derivative(z)
     return Exercise(
         key="ch04.mask",
+        title="Write the mask",
         question=(
             f"A ReLU layer has pre-activations $z = {vector(z)}$. Write its derivative "
             "$\\mathrm{ReLU}'(z) = \\mathbb 1[z > 0]$ entry by entry, with the book's choice "
@@ -63,19 +65,18 @@ def mask(seed: int) -> Exercise:
 @register("ch04.masked-delta")
 def masked_delta(seed: int) -> Exercise:
     r"""$\delta = \partial L/\partial a \odot \mathbb 1[z > 0]$ for one sample of a ReLU layer."""
-    rng = np.random.default_rng([4, 2, seed])
-    if seed == 0:
-        z = np.array([0.7, -1.2, 2.0, -0.1])
-        g = np.array([0.5, -0.8, -1.5, 2.0])
-    else:
-        while True:
-            z, g = tenths(rng, 4), tenths(rng, 4, -20, 20)
-            if _mixed(z):
-                break
+    z, g = fair_variant(
+        seed,
+        (4, 2),
+        lambda rng: (tenths(rng, 4), tenths(rng, 4, -20, 20)),
+        lambda c: _mixed(c[0]),
+        book=lambda: (np.array([0.7, -1.2, 2.0, -0.1]), np.array([0.5, -0.8, -1.5, 2.0])),
+    )
     m = relu_derivative(z)
     delta = g * m + 0.0  # + 0.0: no "-0" in the answer
     return Exercise(
         key="ch04.masked-delta",
+        title="Mask the deltas",
         question=(
             f"In the backward pass a ReLU layer has pre-activations $z = {vector(z)}$, and the "
             f"gradient arriving from above is $\\partial L/\\partial a = {vector(g)}$. "
@@ -104,18 +105,22 @@ def masked_delta(seed: int) -> Exercise:
 @register("ch04.batch-bias")
 def batch_bias(seed: int) -> Exercise:
     r"""$\partial L/\partial b = \sum_i \delta_i$ over a batch: the mask acts sample by sample."""
-    rng = np.random.default_rng([4, 3, seed])
-    if seed == 0:
-        Z = np.array([[0.5, -1.0], [-0.3, 0.8], [1.2, 0.4]])
-        G = np.array([[0.2, 0.6], [-0.5, -0.4], [0.3, 0.1]])
-    else:
-        while True:
-            Z, G = tenths(rng, 6).reshape(3, 2), tenths(rng, 6, -10, 10).reshape(3, 2)
-            D = G * relu_derivative(Z)
-            # Each unit on for some samples and off for others, and a non-zero answer.
-            cols = all(_mixed(Z[:, j]) for j in range(2))
-            if cols and np.all(np.abs(D.sum(axis=0)) > 0.05):
-                break
+
+    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        return tenths(rng, 6).reshape(3, 2), tenths(rng, 6, -10, 10).reshape(3, 2)
+
+    def fair(c: tuple[np.ndarray, np.ndarray]) -> bool:
+        Z, G = c
+        D = G * relu_derivative(Z)
+        # Each unit on for some samples and off for others, and a non-zero answer.
+        cols = all(_mixed(Z[:, j]) for j in range(2))
+        return bool(cols and np.all(np.abs(D.sum(axis=0)) > 0.05))
+
+    book = (
+        np.array([[0.5, -1.0], [-0.3, 0.8], [1.2, 0.4]]),
+        np.array([[0.2, 0.6], [-0.5, -0.4], [0.3, 0.1]]),
+    )
+    Z, G = fair_variant(seed, (4, 3), draw, fair, book=lambda: book)
     M = relu_derivative(Z)
     D = G * M + 0.0
     db = np.round(D.sum(axis=0), 12) + 0.0  # round off float noise: 0.9, not 0.8999999999999999
@@ -126,6 +131,7 @@ def batch_bias(seed: int) -> Exercise:
 
     return Exercise(
         key="ch04.batch-bias",
+        title="A bias gradient over a batch",
         question=(
             "A ReLU layer of two units sees a batch of three samples (one row each). Its "
             f"pre-activations are $Z = {rows(Z)}$ and the gradient from above is "
@@ -152,26 +158,29 @@ def batch_bias(seed: int) -> Exercise:
 @register("ch04.one-unit")
 def one_unit(seed: int) -> Exercise:
     r"""One ReLU unit, loss $\tfrac12 (y - t)^2$: $\partial L/\partial w = (y - t)\,\mathbb 1[z > 0]\,x$."""
-    rng = np.random.default_rng([4, 4, seed])
-    while True:
-        if seed == 0:
-            x, w, b, t = np.array([2.0, 1.0, -1.0]), np.array([0.5, -1.0, 1.0]), 2.0, 3.0
-        else:
-            x = rng.integers(-3, 4, size=3).astype(float)
-            w = rng.integers(-3, 4, size=3).astype(float)
-            b = float(rng.integers(-2, 3))
-            t = float(rng.integers(-2, 6))
+
+    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, float, float]:
+        x = rng.integers(-3, 4, size=3).astype(float)
+        w = rng.integers(-3, 4, size=3).astype(float)
+        return x, w, float(rng.integers(-2, 3)), float(rng.integers(-2, 6))
+
+    def unit(x: np.ndarray, w: np.ndarray, b: float, t: float) -> tuple[float, float, Any]:
         net = Network([w.reshape(3, 1)], [[b]], "relu")
         trace = net.forward(x.reshape(1, 3))
-        z, y = float(trace.z[0][0, 0]), float(trace.output[0, 0])
         grads = net.backward(trace, [[t]], "half_sse")
-        dw = grads.dW[0][:, 0]
+        return float(trace.z[0][0, 0]), float(trace.output[0, 0]), grads.dW[0][:, 0]
+
+    def fair(c: tuple[np.ndarray, np.ndarray, float, float]) -> bool:
+        z, y, _ = unit(*c)
         # On (z > 0), off the target, and no zero entry of x: a gradient worth computing.
-        if z > 0 and y != t and np.all(x != 0):
-            break
-        seed += 1000
+        return bool(z > 0 and y != c[3] and np.all(c[0] != 0))
+
+    book = (np.array([2.0, 1.0, -1.0]), np.array([0.5, -1.0, 1.0]), 2.0, 3.0)
+    x, w, b, t = fair_variant(seed, (4, 4), draw, fair, book=lambda: book)
+    z, y, dw = unit(x, w, b, t)
     return Exercise(
         key="ch04.one-unit",
+        title="One ReLU unit",
         question=(
             f"One ReLU unit computes $z = w \\cdot x + b$ and $y = \\mathrm{{ReLU}}(z)$, with "
             f"$x = {vector(x)}$, $w = {vector(w)}$, $b = {b:g}$. The loss is "

@@ -12,26 +12,27 @@ import numpy as np
 from ..exercises import Exercise, register, vector
 from ..network import Network
 from ..optim import descent_path, sgd_step
+from ._fair import fair_variant, first_fair
 from ._format import clean, coef
 
 
 @register("ch05.update-step")
 def update_step(seed: int) -> Exercise:
     r"""One step of $w \leftarrow w - \eta\,\partial L/\partial w$ for $y = wx + b$, $L = \tfrac12 (y - t)^2$."""
-    rng = np.random.default_rng([5, 1, seed])
-    while True:
-        if seed == 0:
-            w, b, x, t, lr = 0.5, 0.1, 2.0, 2.0, 0.1
-        else:
-            w = float(rng.integers(-10, 11)) / 10
-            b = float(rng.integers(-5, 6)) / 10
-            x = float(rng.integers(-3, 4))
-            t = float(rng.integers(-3, 4))
-            lr = float(rng.choice([0.05, 0.1, 0.2]))
-        y = clean(w * x + b)
-        if x != 0 and abs(y - t) > 0.1:  # a step that actually moves both parameters
-            break
-        seed += 1000
+
+    def draw(rng: np.random.Generator) -> tuple[float, float, float, float, float]:
+        w = float(rng.integers(-10, 11)) / 10
+        b = float(rng.integers(-5, 6)) / 10
+        x = float(rng.integers(-3, 4))
+        t = float(rng.integers(-3, 4))
+        return w, b, x, t, float(rng.choice([0.05, 0.1, 0.2]))
+
+    def fair(c: tuple[float, float, float, float, float]) -> bool:
+        w, b, x, t, _ = c
+        return x != 0 and abs(clean(w * x + b) - t) > 0.1  # a step that moves both parameters
+
+    w, b, x, t, lr = fair_variant(seed, (5, 1), draw, fair, book=lambda: (0.5, 0.1, 2.0, 2.0, 0.1))
+    y = clean(w * x + b)
     net = Network([[[w]]], [[b]], "identity")
     grads = net.gradients([[x]], [[t]], "half_sse")
     dw, db = clean(grads.dW[0][0, 0]), clean(grads.db[0][0])
@@ -39,6 +40,7 @@ def update_step(seed: int) -> Exercise:
     new = (clean(net.W[0][0, 0]), clean(net.b[0][0]))
     return Exercise(
         key="ch05.update-step",
+        title="One update step by hand",
         question=(
             f"A single linear unit $y = w x + b$ has $w = {w:g}$ and $b = {b:g}$. On the sample "
             f"$x = {x:g}$ with target $t = {t:g}$ the loss is $L = \\tfrac12 (y - t)^2$. Take one "
@@ -72,14 +74,17 @@ def steepest(seed: int) -> Exercise:
         a, c, p = 1.0, 2.0, np.array([1.5, -1.0])
     else:
         a, c = float(rng.integers(1, 4)), float(rng.integers(1, 4))
-        p = rng.integers(-4, 5, size=2) / 2
-        while np.any(p == 0):  # both partial derivatives non-zero
-            p = rng.integers(-4, 5, size=2) / 2
+        p = first_fair(
+            lambda: rng.integers(-4, 5, size=2) / 2,
+            lambda p: bool(np.all(p != 0)),  # both partial derivatives non-zero
+            what=f"ch05.steepest seed {seed}",
+        )
     g = np.array([2 * a * p[0], 2 * c * p[1]])
     unit = -g / np.linalg.norm(g)
     slope = float(-np.linalg.norm(g))
     return Exercise(
         key="ch05.steepest",
+        title="The direction of steepest descent",
         question=(
             f"Let $f(u, v) = {coef(a)} u^2 + {coef(c)} v^2$. At the point $(u, v) = {vector(p)}$, in "
             "which direction does $f$ fall fastest? Give the unit vector "
@@ -107,24 +112,28 @@ def steepest(seed: int) -> Exercise:
 @register("ch05.overshoot")
 def overshoot(seed: int) -> Exercise:
     r"""Two steps on $f(w) = a w^2$: $w_{n+1} = (1 - 2 a \eta)\, w_n$, which diverges when $\eta > 1/a$."""
-    rng = np.random.default_rng([5, 3, seed])
-    while True:
-        if seed == 0:
-            a, w0, lr = 1.0, 1.0, 1.5
-        else:
-            a = float(rng.integers(1, 4))
-            w0 = float(rng.choice([-2.0, -1.0, 1.0, 2.0]))
-            lr = float(rng.integers(1, 16)) / 10
-        factor = clean(1 - 2 * a * lr)
-        if abs(factor) > 0.05 and abs(abs(factor) - 1) > 0.05:  # neither stuck nor cycling
-            break
-        seed += 1000
+
+    def draw(rng: np.random.Generator) -> tuple[float, float, float]:
+        a = float(rng.integers(1, 4))
+        w0 = float(rng.choice([-2.0, -1.0, 1.0, 2.0]))
+        return a, w0, float(rng.integers(1, 16)) / 10
+
+    def factor_of(a: float, lr: float) -> float:
+        return clean(1 - 2 * a * lr)
+
+    def fair(c: tuple[float, float, float]) -> bool:
+        f = factor_of(c[0], c[2])
+        return abs(f) > 0.05 and abs(abs(f) - 1) > 0.05  # neither stuck nor cycling
+
+    a, w0, lr = fair_variant(seed, (5, 3), draw, fair, book=lambda: (1.0, 1.0, 1.5))
+    factor = factor_of(a, lr)
     path = descent_path(lambda w: 2 * a * w, [w0], lr, 2)
     w1, w2 = clean(path[1, 0]), clean(path[2, 0])
     fate = "diverges" if abs(factor) > 1 else "converges"
     limit = "1" if a == 1 else f"1/{a:g}"  # |1 - 2 a eta| > 1 exactly when eta > 1/a
     return Exercise(
         key="ch05.overshoot",
+        title="Two steps on a parabola",
         question=(
             f"Run gradient descent on $f(w) = {coef(a)} w^2$ from $w_0 = {w0:g}$ with learning rate "
             f"$\\eta = {lr:g}$. Give $w_1$ and $w_2$ (two numbers, comma-separated)."

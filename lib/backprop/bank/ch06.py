@@ -21,6 +21,7 @@ from ..activations import get_activation
 from ..exercises import Exercise, register, vector
 from ..losses import get_loss
 from ..network import Network
+from ._fair import fair_variant
 from ._format import clean, paren, tenths
 
 _SIGMOID = get_activation("sigmoid")
@@ -36,24 +37,28 @@ def _sigmoid_slope(out: np.ndarray) -> np.ndarray:
 @register("ch06.output-delta")
 def output_delta(seed: int) -> Exercise:
     r"""Both output deltas $\delta_k = (y_k - t_k)\,y_k(1 - y_k)$ from the pre-activations $z_k$."""
-    rng = np.random.default_rng([6, 1, seed])
-    while True:
-        if seed == 0:
-            z = np.array([0.8, -0.4])
-            t = np.array([0.0, 1.0])
-        else:
-            z = tenths(rng, 2, -15, 15)
-            t = rng.integers(0, 2, size=2).astype(float)
+
+    def outputs(z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # The output layer alone: zero input, so its pre-activations are its biases z.
         layer = Network([np.zeros((1, 2))], [z], "sigmoid")
         trace = layer.forward([[0.0]])
-        delta = layer.backward(trace, [t], "half_sse").dz[0][0]
-        y = trace.output[0]
-        if np.all(np.abs(delta) > 0.01) and z[0] != z[1]:
-            break
-        seed += 1000
+        return trace.output[0], layer.backward(trace, [t], "half_sse").dz[0][0]
+
+    def fair(c: tuple[np.ndarray, np.ndarray]) -> bool:
+        z = c[0]
+        return bool(np.all(np.abs(outputs(*c)[1]) > 0.01) and z[0] != z[1])
+
+    z, t = fair_variant(
+        seed,
+        (6, 1),
+        lambda rng: (tenths(rng, 2, -15, 15), rng.integers(0, 2, size=2).astype(float)),
+        fair,
+        book=lambda: (np.array([0.8, -0.4]), np.array([0.0, 1.0])),
+    )
+    y, delta = outputs(z, t)
     return Exercise(
         key="ch06.output-delta",
+        title="Two output deltas",
         question=(
             "The output layer of a sigmoid network has pre-activations "
             f"$z^{{(2)}} = {vector(z)}$, and the targets are $t = {vector(t)}$. With the loss "
@@ -80,23 +85,25 @@ def output_delta(seed: int) -> Exercise:
 @register("ch06.hidden-delta")
 def hidden_delta(seed: int) -> Exercise:
     r"""One hidden delta $\delta_j = h_j(1 - h_j) \sum_k u_{jk}\,\delta_k$: a sum over the outputs."""
-    rng = np.random.default_rng([6, 2, seed])
-    while True:
-        if seed == 0:
-            h = 0.6
-            u = np.array([0.8, -1.5])
-            d_out = np.array([0.12, -0.05])
-        else:
-            h = float(rng.integers(1, 10)) / 10
-            u = tenths(rng, 2, -20, 20)
-            d_out = rng.integers(-20, 21, size=2) / 100
+
+    def draw(rng: np.random.Generator) -> tuple[float, np.ndarray, np.ndarray]:
+        h = float(rng.integers(1, 10)) / 10
+        u = tenths(rng, 2, -20, 20)
+        return h, u, rng.integers(-20, 21, size=2) / 100
+
+    def delta_j(h: float, u: np.ndarray, d_out: np.ndarray) -> tuple[float, float]:
         upstream = clean(float(u @ d_out))  # dL/dh_j: one term per output unit h_j feeds
-        answer = clean(float(_sigmoid_slope(np.array(h)) * upstream))
-        if np.all(d_out != 0) and abs(answer) > 0.002:
-            break
-        seed += 1000
+        return upstream, clean(float(_sigmoid_slope(np.array(h)) * upstream))
+
+    def fair(c: tuple[float, np.ndarray, np.ndarray]) -> bool:
+        return bool(np.all(c[2] != 0) and abs(delta_j(*c)[1]) > 0.002)
+
+    book = (0.6, np.array([0.8, -1.5]), np.array([0.12, -0.05]))
+    h, u, d_out = fair_variant(seed, (6, 2), draw, fair, book=lambda: book)
+    upstream, answer = delta_j(h, u, d_out)
     return Exercise(
         key="ch06.hidden-delta",
+        title="A hidden delta",
         question=(
             f"A hidden sigmoid unit $j$ outputs $h_j = {h:g}$. It feeds two output units "
             f"through the weights $u_{{j1}} = {u[0]:g}$ and $u_{{j2}} = {u[1]:g}$, whose "
@@ -123,28 +130,32 @@ def hidden_delta(seed: int) -> Exercise:
 def weight_gradient(seed: int) -> Exercise:
     r"""Note 004's general formula,
     $\partial L/\partial w_{ij} = \sum_k (y_k - t_k) y_k (1 - y_k) u_{jk} \cdot h_j(1 - h_j) \cdot x_i$."""
-    rng = np.random.default_rng([6, 3, seed])
-    while True:
-        if seed == 0:
-            x_i, h = 2.0, 0.4
-            y = np.array([0.7, 0.2])
-            t = np.array([1.0, 0.0])
-            u = np.array([0.5, -1.0])
-        else:
-            x_i = float(tenths(rng, 1, -20, 20)[0])
-            h = float(rng.integers(1, 10)) / 10
-            y = rng.integers(1, 10, size=2) / 10
-            t = rng.integers(0, 2, size=2).astype(float)
-            u = tenths(rng, 2, -15, 15)
+
+    Candidate = tuple[float, float, np.ndarray, np.ndarray, np.ndarray]
+
+    def draw(rng: np.random.Generator) -> Candidate:
+        x_i = float(tenths(rng, 1, -20, 20)[0])
+        h = float(rng.integers(1, 10)) / 10
+        y = rng.integers(1, 10, size=2) / 10
+        t = rng.integers(0, 2, size=2).astype(float)
+        return x_i, h, y, t, tenths(rng, 2, -15, 15)
+
+    def deltas(c: Candidate) -> tuple[np.ndarray, float, float]:
+        x_i, h, y, t, u = c
         # (y_k - t_k) y_k (1 - y_k), rounded: with one-decimal y and t it has at most 3 decimals.
         d_out = np.round(_HALF_SSE.grad(y, t) * _sigmoid_slope(y), 12)
         d_hidden = clean(float(_sigmoid_slope(np.array(h)) * (u @ d_out)))
-        answer = clean(x_i * d_hidden)
-        if abs(answer) > 0.005 and np.all(y != t):
-            break
-        seed += 1000
+        return d_out, d_hidden, clean(x_i * d_hidden)
+
+    def fair(c: Candidate) -> bool:
+        return bool(abs(deltas(c)[2]) > 0.005 and np.all(c[2] != c[3]))
+
+    book = (2.0, 0.4, np.array([0.7, 0.2]), np.array([1.0, 0.0]), np.array([0.5, -1.0]))
+    x_i, h, y, t, u = fair_variant(seed, (6, 3), draw, fair, book=lambda: book)
+    d_out, d_hidden, answer = deltas((x_i, h, y, t, u))
     return Exercise(
         key="ch06.weight-gradient",
+        title="One hidden weight, from the outputs back",
         question=(
             "In a sigmoid network with the loss $L = \\tfrac12 \\sum_k (y_k - t_k)^2$, the "
             f"weight $w_{{ij}}$ carries input $x_i = {x_i:g}$ to hidden unit $j$, which outputs "
@@ -173,27 +184,30 @@ def weight_gradient(seed: int) -> Exercise:
 @register("ch06.batch-gradient")
 def batch_gradient(seed: int) -> Exercise:
     r"""$\partial L/\partial W = A^\top \Delta$ for a batch: entry $(i, j)$ is $\sum_n a_{ni}\,\delta_{nj}$."""
-    rng = np.random.default_rng([6, 4, seed])
-    while True:
-        if seed == 0:
-            A = np.array([[0.5, 1.0], [2.0, -1.0]])
-            D = np.array([[0.2, -0.1], [0.3, 0.4]])
-            i, j = 0, 1
-        else:
-            A = tenths(rng, 4, -20, 20).reshape(2, 2)
-            D = tenths(rng, 4, -5, 5).reshape(2, 2)
-            i, j = int(rng.integers(2)), int(rng.integers(2))
+
+    Candidate = tuple[np.ndarray, np.ndarray, int, int]
+
+    def draw(rng: np.random.Generator) -> Candidate:
+        A = tenths(rng, 4, -20, 20).reshape(2, 2)
+        D = tenths(rng, 4, -5, 5).reshape(2, 2)
+        return A, D, int(rng.integers(2)), int(rng.integers(2))
+
+    def gradient(A: np.ndarray, D: np.ndarray, i: int, j: int) -> float:
         # A linear layer fed A with these deltas: half_sse with targets Y - D gives delta = D.
         layer = Network([np.eye(2)], [np.zeros(2)], "identity")
         trace = layer.forward(A)
-        dW = layer.backward(trace, trace.output - D, "half_sse").dW[0]
-        answer = clean(float(dW[i, j]))
-        terms = A[:, i] * D[:, j]
-        if abs(answer) > 0.01 and np.all(terms != 0):
-            break
-        seed += 1000
+        return clean(float(layer.backward(trace, trace.output - D, "half_sse").dW[0][i, j]))
+
+    def fair(c: Candidate) -> bool:
+        A, D, i, j = c
+        return bool(abs(gradient(*c)) > 0.01 and np.all(A[:, i] * D[:, j] != 0))
+
+    book = (np.array([[0.5, 1.0], [2.0, -1.0]]), np.array([[0.2, -0.1], [0.3, 0.4]]), 0, 1)
+    A, D, i, j = fair_variant(seed, (6, 4), draw, fair, book=lambda: book)
+    answer = gradient(A, D, i, j)
     return Exercise(
         key="ch06.batch-gradient",
+        title="A weight gradient over a batch",
         question=(
             "A batch of two samples goes through a layer. The layer's inputs are the rows of "
             f"$A = \\begin{{bmatrix}} {A[0, 0]:g} & {A[0, 1]:g} \\\\ {A[1, 0]:g} & {A[1, 1]:g} "

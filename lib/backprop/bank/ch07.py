@@ -15,14 +15,16 @@ from ..exercises import Exercise, register, vector
 from ..losses import LOSSES, accuracy, softmax
 from ..network import Network
 from ..optim import train
+from ._fair import fair_variant, first_fair
 
 
 def _scores(rng: np.random.Generator, k: int = 3) -> np.ndarray:
     """k integer scores from -2..3, not all equal (so the softmax is not uniform)."""
-    while True:
-        y = rng.integers(-2, 4, size=k).astype(float)
-        if np.ptp(y) > 0:
-            return y
+    return first_fair(
+        lambda: rng.integers(-2, 4, size=k).astype(float),
+        lambda y: bool(np.ptp(y) > 0),
+        what="softmax scores",
+    )
 
 
 @register("ch07.params")
@@ -41,6 +43,7 @@ def params(seed: int) -> Exercise:
     answer = Network.random(sizes, ["relu", "identity"]).n_params
     return Exercise(
         key="ch07.params",
+        title="Counting parameters",
         question=(
             f"A network has {n_in} inputs, one hidden layer of {h} ReLU units and {n_out} "
             "outputs, every layer fully connected with a bias per unit "
@@ -76,6 +79,7 @@ def softmax_loss(seed: int) -> Exercise:
     loss = LOSSES["softmax_cross_entropy"](y[None, :], one_hot([c], 3))
     return Exercise(
         key="ch07.softmax-loss",
+        title="Softmax and cross-entropy",
         question=(
             f"A classifier with three classes (0, 1, 2) gives the scores $y = {vector(y)}$ "
             f"for one image whose true class is $c = {c}$. Find the softmax probability "
@@ -111,6 +115,7 @@ def output_delta(seed: int) -> Exercise:
     p = softmax(y)
     return Exercise(
         key="ch07.output-delta",
+        title="The output delta",
         question=(
             f"The output layer of a three-class network is the identity, and its scores "
             f"$y = {vector(y)}$ go into the softmax cross-entropy loss for one sample of "
@@ -137,16 +142,18 @@ def output_delta(seed: int) -> Exercise:
 @register("ch07.steps")
 def steps(seed: int) -> Exercise:
     """Gradient steps per epoch of mini-batch descent: ceil(n / batch size)."""
-    rng = np.random.default_rng([7, 4, seed])
-    while True:
-        if seed == 0:
-            n, bs = 1348, 32
-        else:
-            n = int(rng.integers(200, 2001))
-            bs = int(rng.choice([10, 16, 25, 32, 50, 64, 100, 128]))
-        if n % bs != 0:  # a smaller last batch is the point
-            break
-        seed += 1000
+
+    def draw(rng: np.random.Generator) -> tuple[int, int]:
+        n = int(rng.integers(200, 2001))
+        return n, int(rng.choice([10, 16, 25, 32, 50, 64, 100, 128]))
+
+    n, bs = fair_variant(
+        seed,
+        (7, 4),
+        draw,
+        lambda c: c[0] % c[1] != 0,  # a smaller last batch is the point
+        book=lambda: (1348, 32),
+    )
     # Count the steps bp.train takes in one epoch on dummy data of n samples.
     history = train(
         Network([[[0.0]]], [[0.0]], "identity"),
@@ -158,6 +165,7 @@ def steps(seed: int) -> Exercise:
     answer = len(history.loss)
     return Exercise(
         key="ch07.steps",
+        title="Steps per epoch",
         question=(
             f"A training set has {n} images. Mini-batch gradient descent with batches of "
             f"{bs} takes one gradient step per batch, and the last batch takes whatever is "
@@ -182,16 +190,19 @@ def steps(seed: int) -> Exercise:
 @register("ch07.accuracy")
 def accuracy_from_confusion(seed: int) -> Exercise:
     r"""Accuracy from a confusion matrix: $\operatorname{tr} C / \sum C$."""
-    rng = np.random.default_rng([7, 5, seed])
-    while True:
-        if seed == 0:
-            C = np.array([[9, 1, 0], [2, 7, 1], [0, 0, 10]])
-        else:
-            C = rng.integers(0, 4, size=(3, 3))
-            C[np.diag_indices(3)] = rng.integers(5, 16, size=3)
-        if C.sum() - np.trace(C) > 0:  # at least one mistake
-            break
-        seed += 1000
+
+    def draw(rng: np.random.Generator) -> np.ndarray:
+        C = rng.integers(0, 4, size=(3, 3))
+        C[np.diag_indices(3)] = rng.integers(5, 16, size=3)
+        return C
+
+    C = fair_variant(
+        seed,
+        (7, 5),
+        draw,
+        lambda C: bool(C.sum() - np.trace(C) > 0),  # at least one mistake
+        book=lambda: np.array([[9, 1, 0], [2, 7, 1], [0, 0, 10]]),
+    )
     # Rebuild the labels the counts describe and let the library score them.
     true = np.repeat(np.repeat(np.arange(3), 3), C.ravel())
     predicted = np.repeat(np.tile(np.arange(3), 3), C.ravel())
@@ -199,6 +210,7 @@ def accuracy_from_confusion(seed: int) -> Exercise:
     rows = r" \\ ".join(" & ".join(str(int(v)) for v in row) for row in C)
     return Exercise(
         key="ch07.accuracy",
+        title="Accuracy from a confusion matrix",
         question=(
             "A three-class classifier is tested on some images. In its confusion matrix "
             "row $c$ counts the images of true class $c$ and column $k$ those predicted as "

@@ -1,7 +1,7 @@
 """The exercises of chapter 6 (backprop.bank.ch06), checked against independent derivations.
 
 Each answer is re-derived here from the exercise's parameters with autograd, without the
-library. (tests/test_exercises.py checks every registered exercise's mechanics.)
+library. (tests/exercises/test_registry.py checks every registered exercise's mechanics.)
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The exercises of chapter 2, checked against independent derivations.
 
-(tests/test_exercises.py checks every registered exercise's mechanics; this file
+(tests/exercises/test_registry.py checks every registered exercise's mechanics; this file
 checks the numbers, recomputed here with the math module and plain loops, without
 the library.)
 """

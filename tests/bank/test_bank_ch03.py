@@ -1,6 +1,6 @@
 """The exercises of chapter 3, checked against independent derivations with autograd.
 
-(tests/test_exercises.py checks every registered exercise's mechanics; this file checks
+(tests/exercises/test_registry.py checks every registered exercise's mechanics; this file checks
 the numbers, computed here from the exercises' parameters without the library.)
 """
 

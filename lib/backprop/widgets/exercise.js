@@ -1,12 +1,12 @@
 // The exercise widget's front end: the same parsing and checking rules as
-// backprop/exercises.py (`parse_answer`, `check_answer`), so an answer is
+// backprop/exercises/answers.py (`parse_answer`, `check_answer`), so an answer is
 // checked in the browser from the saved widget state alone, with no kernel.
 // tests/exercise_cases.json holds the table of inputs both must agree on.
 
 export const MAX_CHARS = 1000;
 // Tokens longer than this are shortened in messages.
 const SHOW = 20;
-// The whitespace trimmed at both ends, spelled out as in exercises.py.
+// The whitespace trimmed at both ends, spelled out as in exercises/answers.py.
 const WS = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
 const TRIM = new RegExp(`^[${WS}]+|[${WS}]+$`, "gu");
 
@@ -89,9 +89,23 @@ export function checkAnswer(text, answer, rtol, atol) {
   return { verdict: "wrong", message: "Not quite. Try again." };
 }
 
+// The question and solution arrive as HTML with MathML, made in Python from the library's
+// own text with raw HTML escaped (backprop/widgets/markup.py): browsers render MathML
+// natively, so the math reads the same in every notebook host and on the static site.
+function html(className, markup) {
+  const div = document.createElement("div");
+  div.className = className;
+  div.innerHTML = markup || "";
+  return div;
+}
+
 function render({ model, el }) {
   const root = document.createElement("div");
   root.className = "bp-exercise";
+  const title = document.createElement("div");
+  title.className = "bp-exercise-title";
+  title.textContent = model.get("title") || "";
+  const question = html("bp-exercise-question", model.get("question_html"));
   const label = document.createElement("label");
   label.className = "bp-exercise-prompt";
   label.textContent = model.get("prompt");
@@ -170,7 +184,18 @@ function render({ model, el }) {
   });
 
   row.append(input, check, hint);
-  root.append(label, row, feedback, hints);
+  if (model.get("title")) root.append(title);
+  root.append(question, label, row, feedback, hints);
+  // The worked solution, closed until the student opens it (the student edition has none).
+  const solution = model.get("solution_html");
+  if (solution) {
+    const details = document.createElement("details");
+    details.className = "bp-exercise-solution";
+    const summary = document.createElement("summary");
+    summary.textContent = "Show the solution";
+    details.append(summary, html("bp-exercise-solution-body", solution));
+    root.append(details);
+  }
   el.append(root);
   refresh();
 }

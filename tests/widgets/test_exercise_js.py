@@ -1,4 +1,4 @@
-"""The widget's JavaScript (parseAnswer / checkAnswer in exercise_widget.js) must give
+"""The widget's JavaScript (parseAnswer / checkAnswer in backprop/widgets/exercise.js) must give
 the same verdicts and messages as the Python check_answer: the shared table
 tests/exercise_cases.json, plus seeded random inputs compared case by case.
 
@@ -18,9 +18,9 @@ import backprop as bp
 import pytest
 from backprop import exercises as E
 
-ROOT = Path(__file__).resolve().parent.parent
-MODULE = ROOT / "lib" / "backprop" / "exercise_widget.js"
-CASES = json.loads((Path(__file__).parent / "exercise_cases.json").read_text(encoding="utf-8"))
+ROOT = Path(__file__).resolve().parents[2]
+MODULE = ROOT / "lib" / "backprop" / "widgets" / "exercise.js"
+CASES = json.loads((ROOT / "tests" / "exercise_cases.json").read_text(encoding="utf-8"))
 
 RUNNER = r"""
 import { readFileSync } from "node:fs";
@@ -103,7 +103,7 @@ def _run_node(tmp: Path, cases: list[dict]) -> dict:
     if node is None:
         reason = (
             "node NOT FOUND: the exercise widget's JavaScript checker is NOT TESTED "
-            "(install node >= 18 to run tests/test_exercise_js.py)"
+            "(install node >= 18 to run tests/widgets/test_exercise_js.py)"
         )
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason + "; CI=true, so this is a failure")
