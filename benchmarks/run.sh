@@ -3,7 +3,8 @@
 # PyTorch and the bare matrix products (bench.py -> results.csv, results.md, results.png).
 # With BENCH_BUILD=1 it also times make test / nbval / make book (build_times.py; slow,
 # wipes _build). BENCH_THREADS (default 1) and BENCH_SECONDS (per case, default 20) tune
-# bench.py. See benchmarks/README.md.
+# bench.py. Then the live explorers in Chromium (explorers.py; needs a built site).
+# See benchmarks/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,18 @@ if torch.__version__.split('+')[0] != want:
 
 export BENCH_SECONDS="${BENCH_SECONDS:-20}"
 "$VENV/bin/python" benchmarks/bench.py
+
+# The live explorers in Chromium (benchmarks/explorers.py): input-to-redraw times and the
+# JavaScript each page loads, on the built site ($BOOK_HTML, default _build/html: `make book`).
+# It needs the project's .venv (playwright) and /usr/bin/chromium; BENCH_EXPLORERS=0 skips it.
+if [ "${BENCH_EXPLORERS:-1}" = "1" ]; then
+    if [ -x .venv/bin/python ] && [ -f "${BOOK_HTML:-_build/html}/index.html" ]; then
+        .venv/bin/python benchmarks/explorers.py --html "${BOOK_HTML:-_build/html}"
+    else
+        echo "!!! explorers: SKIPPED: no built site at ${BOOK_HTML:-_build/html} or no .venv" \
+            "(run \`make book\` first; BENCH_EXPLORERS=0 to skip on purpose)" >&2
+    fi
+fi
 
 if [ "${BENCH_BUILD:-0}" = "1" ]; then
     "$VENV/bin/python" benchmarks/build_times.py

@@ -1,178 +1,204 @@
-r"""Gradient descent on a loss surface of two parameters, with the learning rate and the
-starting point on sliders.
+r"""Gradient descent on chapter 5's loss, with the learning rate and the starting point on sliders.
 
-A thin shell over :func:`backprop.optim.descent_path`
-($x_{n+1} = x_n - \eta\,\nabla f(x_n)$) and :func:`backprop.optim.loss_grid`: each
-change reruns the descent and redraws the path over the contours and the loss curve.
+The loss is the mean squared error of a line $y = w x + b$ fitted to the points $(x_i, t_i)$,
+
+$$L(w, b) = \frac1n \sum_{i=1}^n (w x_i + b - t_i)^2,$$
+
+the loss of a one-layer identity :class:`backprop.Network` with ``"mse"``. The front end
+(``js/descent.js``) computes everything in the browser: the loss on a grid for the contour
+lines, the path $x_{n+1} = x_n - \eta\,\nabla L(x_n)$ (stopping as
+:func:`backprop.optim.descent_path` does) and the loss at each step. The learning rate (on a
+log slider), the start and the number of steps are synced traits; the properties below
+compute the same path and losses with the library (the tests compare).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import ipywidgets as widgets
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+import traitlets
+from numpy.typing import ArrayLike
 
-from .. import plots
 from .._checks import as_float_array
+from .._types import Array
+from ..network import Network
 from ..optim import descent_path, loss_grid
-from .image import AltImage
+from ._base import Explorer, bundle
 
-Array = NDArray[np.float64]
+#: The most steps the steps slider allows.
+MAX_STEPS = 200
 
 
-class DescentExplorer(widgets.VBox):
-    """Sliders for the learning rate, the starting point and the number of steps.
+def _unit(p: ArrayLike) -> Network:
+    """The line y = w x + b, p = (w, b), as a one-layer identity Network."""
+    w, b = (float(v) for v in np.asarray(p, dtype=np.float64))
+    return Network([[[w]]], [[b]], "identity")
 
-    After every change these attributes hold the state (tests read them):
-    ``path`` (the points visited, shape (k + 1, 2)), ``losses`` ($f$ at each point),
-    and ``diverged`` (True when the last loss is above the first, or a step left
-    the finite numbers).
+
+class DescentExplorer(Explorer):
+    r"""Sliders for the learning rate $\eta$ (log scale), the start $(w_0, b_0)$ and the
+    number of steps; the path over the contour lines of $L(w, b)$ and the loss at each step.
+
+    Traits (synced): ``lr``, ``start`` (2 numbers), ``steps``; the data ``x``, ``t``; the
+    contour window ``xlim``, ``ylim`` (also the start sliders' ranges); ``lr_range``,
+    ``labels``, ``minimum`` (a point to mark, or empty) and ``n`` (grid points a side).
+    Computed with the library: :meth:`loss`, :meth:`grad`, ``path`` (rows $x_0..x_k$),
+    ``losses`` ($L$ at each point), ``diverged``, ``grid`` (:func:`~backprop.optim.loss_grid`).
     """
+
+    _esm = bundle("descent")
+    _title = "Gradient descent"
+
+    lr = traitlets.Float(0.1).tag(sync=True)
+    start = traitlets.List(traitlets.Float(), minlen=2, maxlen=2).tag(sync=True)
+    steps = traitlets.Int(30).tag(sync=True)
+    x = traitlets.List(traitlets.Float()).tag(sync=True)
+    t = traitlets.List(traitlets.Float()).tag(sync=True)
+    xlim = traitlets.List(traitlets.Float(), minlen=2, maxlen=2).tag(sync=True)
+    ylim = traitlets.List(traitlets.Float(), minlen=2, maxlen=2).tag(sync=True)
+    lr_range = traitlets.List(traitlets.Float(), minlen=2, maxlen=2).tag(sync=True)
+    labels = traitlets.List(traitlets.Unicode(), minlen=2, maxlen=2).tag(sync=True)
+    minimum = traitlets.List(traitlets.Float(), maxlen=2).tag(sync=True)
+    n = traitlets.Int(61).tag(sync=True)
 
     def __init__(
         self,
-        f: Callable[[Array], float],
-        grad_fn: Callable[[Array], ArrayLike],
+        x: ArrayLike,
+        t: ArrayLike,
         start: ArrayLike,
         lr: float,
         steps: int,
         xlim: tuple[float, float],
         ylim: tuple[float, float],
         lr_range: tuple[float, float] = (1e-3, 1.0),
-        labels: Sequence[str] = ("x", "y"),
+        labels: Sequence[str] = ("w", "b"),
         minimum: Sequence[float] | None = None,
-        n: int = 81,
+        n: int = 61,
     ) -> None:
-        start = as_float_array(start, "start", ndim=1)
-        if start.shape != (2,):
-            raise ValueError(f"start must be a point of two numbers; got shape {start.shape}")
-        lo, hi = lr_range
+        xs = as_float_array(x, "x").reshape(-1)
+        ts = as_float_array(t, "t").reshape(-1)
+        if xs.shape != ts.shape or xs.size == 0:
+            raise ValueError(
+                f"x and t must hold the same number (> 0) of points; got {xs.size} and {ts.size}"
+            )
+        p0 = as_float_array(start, "start", ndim=1)
+        if p0.shape != (2,):
+            raise ValueError(f"start must be a point (w, b) of two numbers; got shape {p0.shape}")
+        lims = []
+        for name, lim in (("xlim", xlim), ("ylim", ylim)):
+            v = as_float_array(lim, name, ndim=1)
+            if v.shape != (2,) or not v[0] < v[1]:
+                raise ValueError(f"{name} must be (low, high) with low < high; got {lim}")
+            lims.append([float(v[0]), float(v[1])])
+        if not (lims[0][0] <= p0[0] <= lims[0][1] and lims[1][0] <= p0[1] <= lims[1][1]):
+            raise ValueError(f"start {p0.tolist()} is outside the window xlim × ylim")
+        lo, hi = (float(v) for v in lr_range)
         if not 0 < lo < hi:
             raise ValueError(f"lr_range must be (low, high) with 0 < low < high; got {lr_range}")
         if not lo <= lr <= hi:
             raise ValueError(f"lr = {lr} is outside lr_range {lr_range}")
-        self.f, self.grad_fn = f, grad_fn
-        self.labels, self.minimum = tuple(labels), minimum
-        self.grid = loss_grid(f, xlim, ylim, n)  # computed once: the sliders only move the path
-        common = dict(continuous_update=False)
-        self.lr = widgets.FloatLogSlider(
-            value=lr,
-            base=10,
-            min=float(np.log10(lo)),
-            max=float(np.log10(hi)),
-            step=0.01,
-            description="η",
-            readout_format=".3g",
-            **common,
+        if int(steps) != steps or not 1 <= steps <= MAX_STEPS:
+            raise ValueError(f"steps must be a whole number from 1 to {MAX_STEPS}; got {steps}")
+        if len(labels) != 2:
+            raise ValueError(f"labels must name the two parameters; got {labels}")
+        mins: list[float] = []
+        if minimum is not None:
+            m = as_float_array(minimum, "minimum", ndim=1)
+            if m.shape != (2,):
+                raise ValueError(f"minimum must be a point of two numbers; got shape {m.shape}")
+            mins = [float(v) for v in m]
+        if not 11 <= int(n) <= 201:
+            raise ValueError(f"n (grid points a side) must be between 11 and 201; got {n}")
+        super().__init__(
+            x=xs.tolist(),
+            t=ts.tolist(),
+            xlim=lims[0],
+            ylim=lims[1],
+            lr_range=[lo, hi],
+            labels=[str(s) for s in labels],
+            minimum=mins,
+            n=int(n),
+            lr=float(lr),
+            start=[float(v) for v in p0],
+            steps=int(steps),
         )
-        step_x, step_y = (xlim[1] - xlim[0]) / 100, (ylim[1] - ylim[0]) / 100
-        self.start_x = widgets.FloatSlider(
-            value=float(start[0]),
-            min=xlim[0],
-            max=xlim[1],
-            step=step_x,
-            description=f"start {self.labels[0]}",
-            **common,
-        )
-        self.start_y = widgets.FloatSlider(
-            value=float(start[1]),
-            min=ylim[0],
-            max=ylim[1],
-            step=step_y,
-            description=f"start {self.labels[1]}",
-            **common,
-        )
-        self.steps = widgets.IntSlider(
-            value=int(steps), min=1, max=max(200, int(steps)), description="steps", **common
-        )
-        self.status = widgets.HTML()
-        self.image = AltImage(format="png")
-        for s in (self.lr, self.start_x, self.start_y, self.steps):
-            s.observe(self._on_change, names="value")
-        super().__init__([self.lr, self.start_x, self.start_y, self.steps, self.status, self.image])
-        self.update()
 
-    def _on_change(self, change: dict[str, Any]) -> None:
-        self.update()
+    @traitlets.validate("lr")
+    def _valid_lr(self, proposal: dict[str, Any]) -> float:
+        lr = proposal["value"]
+        if self.lr_range and not (
+            np.isfinite(lr) and self.lr_range[0] * (1 - 1e-9) <= lr <= self.lr_range[1] * (1 + 1e-9)
+        ):
+            raise traitlets.TraitError(f"lr = {lr} is outside lr_range {self.lr_range}")
+        return lr
+
+    @traitlets.validate("steps")
+    def _valid_steps(self, proposal: dict[str, Any]) -> int:
+        s = proposal["value"]
+        if not 1 <= s <= MAX_STEPS:
+            raise traitlets.TraitError(f"steps must be from 1 to {MAX_STEPS}; got {s}")
+        return s
+
+    def _data(self) -> tuple[Array, Array]:
+        return (
+            np.asarray(self.x, dtype=np.float64).reshape(-1, 1),
+            np.asarray(self.t, dtype=np.float64).reshape(-1, 1),
+        )
+
+    def loss(self, p: ArrayLike) -> float:
+        r"""$L(w, b)$ at p = (w, b): :meth:`~backprop.Network.loss` with ``"mse"``."""
+        X, T = self._data()
+        return _unit(p).loss(X, T, "mse")
+
+    def grad(self, p: ArrayLike) -> Array:
+        r"""$\nabla L = (\partial L/\partial w, \partial L/\partial b)$ by the backward pass."""
+        X, T = self._data()
+        g = _unit(p).gradients(X, T, "mse")
+        return np.array([g.dW[0][0, 0], g.db[0][0]])
 
     @property
-    def start(self) -> Array:
-        """The starting point the sliders set."""
-        return np.array([self.start_x.value, self.start_y.value], dtype=np.float64)
+    def path(self) -> Array:
+        """The points of the descent, shape (k + 1, 2) (:func:`~backprop.optim.descent_path`)."""
+        return descent_path(self.grad, self.start, self.lr, self.steps)
 
-    def update(self) -> None:
-        """Rerun the descent from the sliders' values and redraw."""
-        self.path = descent_path(self.grad_fn, self.start, self.lr.value, self.steps.value)
+    @property
+    def losses(self) -> Array:
+        """$L$ at each point of :attr:`path`."""
         with np.errstate(over="ignore", invalid="ignore"):
-            self.losses = np.array([float(self.f(p)) for p in self.path])
-        k = len(self.path) - 1
-        self.diverged = bool(k < self.steps.value and not np.isfinite(self.losses[-1])) or bool(
-            self.losses[-1] > self.losses[0]
-        )
-        self.status.value = self._status_html(k)
-        self.image.value = plots.to_png(self._figure())
-        self.image.alt = (
-            f"Left: contour lines of the loss over ({self.labels[0]}, {self.labels[1]}) and the "
-            f"path of {k} gradient-descent steps with learning rate {self.lr.value:.3g} from "
-            f"({self.start_x.value:.3g}, {self.start_y.value:.3g}); right: the loss at each "
-            f"step, from {self.losses[0]:.4g} to {self.losses[-1]:.4g}."
-        )
+            return np.array([self.loss(p) for p in self.path])
 
-    def _status_html(self, k: int) -> str:
-        text = (
-            f"η = {self.lr.value:.3g}: the loss goes from {self.losses[0]:.4g} "
-            f"to {self.losses[-1]:.4g} in {k} steps"
-        )
-        if self.diverged:
-            text += " <b>and grows: the steps overshoot, the run diverges.</b>"
-        else:
-            text += "."
-        return f"<p>{text}</p>"
+    @property
+    def diverged(self) -> bool:
+        """True when the run stopped on non-finite numbers or ends higher than it started."""
+        losses = self.losses
+        k = len(losses) - 1
+        return bool(k < self.steps and not np.isfinite(losses[-1])) or bool(losses[-1] > losses[0])
 
-    def _figure(self) -> Any:
-        # A figure outside pyplot, so nothing is displayed behind the widget's back.
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(7, 3.2))
-        ax_path, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
-        plots.contour_paths(
-            self.grid,
-            [self.path],
-            ax=ax_path,
-            xlabel=self.labels[0],
-            ylabel=self.labels[1],
-            minimum=self.minimum,
-        )
-        finite = self.losses[np.isfinite(self.losses)]
-        plots.loss_curve(finite, ax=ax_loss, log=bool(np.all(finite > 0)))
-        ax_loss.set_title("loss at each step", fontsize=9)
-        ax_path.set_title("path over the loss contours", fontsize=9)
-        fig.tight_layout()
-        return fig
-
-    def __repr__(self) -> str:
-        # The plain-text fallback (no memory address, so stored outputs stay the same).
-        return "Descent explorer (run this page on Binder or Colab to move the sliders)"
+    @property
+    def grid(self) -> tuple[Array, Array, Array]:
+        """The contour grid $(P, Q, F)$ (:func:`~backprop.optim.loss_grid`, ``n`` a side)."""
+        return loss_grid(self.loss, self.xlim, self.ylim, self.n)
 
 
 def descent_explorer(
-    f: Callable[[Array], float],
-    grad_fn: Callable[[Array], ArrayLike],
+    x: ArrayLike,
+    t: ArrayLike,
     start: ArrayLike,
     lr: float = 0.1,
     steps: int = 30,
     xlim: tuple[float, float] = (-3.0, 3.0),
     ylim: tuple[float, float] = (-3.0, 3.0),
     lr_range: tuple[float, float] = (1e-3, 1.0),
-    labels: Sequence[str] = ("x", "y"),
+    labels: Sequence[str] = ("w", "b"),
     minimum: Sequence[float] | None = None,
 ) -> DescentExplorer:
-    r"""The chapter's widget: descend $f$ from ``start`` with learning rate ``lr``.
+    r"""The chapter's explorer: descend the line fit's mean squared error
+    $L(w, b) = \frac1n \sum_i (w x_i + b - t_i)^2$ of the data ``(x, t)`` from ``start``
+    with learning rate ``lr``.
 
-    ``f(p)`` is the loss at a point p of two numbers and ``grad_fn(p)`` its gradient;
-    the contours cover ``xlim`` by ``ylim``; ``minimum`` (optional) is marked with a star.
+    The contours cover ``xlim`` (for $w$) by ``ylim`` (for $b$); the learning-rate slider is
+    logarithmic over ``lr_range``; ``minimum`` (optional) is marked with a star.
     """
-    return DescentExplorer(f, grad_fn, start, lr, steps, xlim, ylim, lr_range, labels, minimum)
+    return DescentExplorer(x, t, start, lr, steps, xlim, ylim, lr_range, labels, minimum)

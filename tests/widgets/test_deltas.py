@@ -1,25 +1,12 @@
-"""Tests of backprop.widgets.deltas: move the sliders as a student would, read the state."""
+"""backprop.widgets.deltas: set the traits as the sliders do, read what the explorer shows."""
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import backprop as bp  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from backprop.widgets.deltas import (  # noqa: E402
-    DEFAULT_T,
-    DEFAULT_X,
-    default_network,
-    delta_explorer,
-)
-
-
-def option_for(widget, text):
-    """The dropdown value whose label starts with ``text``."""
-    return next(value for label, value in widget.parameter.options if label.startswith(text))
+import backprop as bp
+import numpy as np
+import pytest
+import traitlets
+from backprop.widgets.deltas import DEFAULT_T, DEFAULT_X, default_network, delta_explorer
 
 
 def sigmoid(z):
@@ -43,18 +30,19 @@ def test_starts_with_the_chapters_network_and_its_deltas():
     np.testing.assert_allclose(w.delta[1], d2, rtol=1e-12)
     np.testing.assert_allclose(w.delta[0], d1, rtol=1e-12)
     np.testing.assert_allclose(w.dW[0], dw, rtol=1e-12)
-    assert w.loss == pytest.approx(0.5 * np.sum((w.trace.output[0] - DEFAULT_T) ** 2))
-    assert bytes(w.image.value).startswith(b"\x89PNG")
-    # One row per unit (3 hidden, 2 output) and one per weight (6 + 6), plus the headers.
-    assert w.delta_table.value.count("<tr>") == 1 + 5
-    assert w.gradient_table.value.count("<tr>") == 1 + 12
-    assert f"{w.loss:.4f}" in w.summary.value
+    np.testing.assert_array_equal(w.db[1], w.delta[1])  # dL/db = delta for one sample
+    assert w.loss == pytest.approx(0.5 * np.sum((w.output - DEFAULT_T) ** 2))
+    assert w.target_range == (0.0, 1.0)
+    # Every parameter is in the picker, weights first.
+    assert [k for k, _ in w.options][:2] == ["W1[1,1]", "W1[1,2]"]
+    assert len(w.options) == net.n_params
+    assert w.get_state()["t"] == [1.0, 0.0]
 
 
 def test_moving_a_target_changes_every_delta():
     w = delta_explorer()
     before = [d.copy() for d in w.delta]
-    w.targets[1].value = 1.0
+    w.t = [1.0, 1.0]
     net = default_network()
     d2, d1, dw = by_hand(net.W[0], net.b[0], net.W[1], net.b[1], DEFAULT_X, (1.0, 1.0))
     np.testing.assert_allclose(w.delta[1], d2, rtol=1e-12)
@@ -79,11 +67,26 @@ def test_an_output_on_its_target_has_a_zero_delta_but_still_passes_the_other():
     np.testing.assert_allclose(w.delta[0], w.net.W[1][:, 1] * w.delta[1][1] * h * (1 - h))
 
 
+def test_an_output_bias_moves_its_own_output_only():
+    # The fact chapter 6's prose states: pushing b2[1] moves y1 and its delta, the other
+    # output and its delta do not move, and the hidden deltas change but do not vanish.
+    w = delta_explorer()
+    y0, d0 = w.output.copy(), [d.copy() for d in w.delta]
+    w.parameter = "b2[1]"
+    for b in (w.limit, -w.limit):
+        w.value = b
+        assert w.output[1] == y0[1] and w.delta[1][1] == d0[1][1]
+        assert w.output[0] != y0[0] and w.delta[1][0] != d0[1][0]
+        assert np.all(w.delta[0] != d0[0]) and np.all(w.delta[0] != 0.0)
+        g = w.net.gradients([DEFAULT_X], [DEFAULT_T], "half_sse")
+        np.testing.assert_array_equal(w.delta[0], g.dz[0][0] + 0.0)
+
+
 def test_moving_a_weight_changes_the_network_and_the_gradients():
     w = delta_explorer()
-    w.parameter.value = option_for(w, "W2[3,1]")
-    assert w.value.value == pytest.approx(0.4)  # the slider shows the chosen weight
-    w.value.value = -1.0
+    w.parameter = "W2[3,1]"
+    assert w.value == pytest.approx(0.4)  # the slider shows the chosen weight
+    w.value = -1.0
     assert w.net.W[1][2, 0] == -1.0
     g = w.net.gradients([DEFAULT_X], [DEFAULT_T], "half_sse")
     for mine, theirs in zip(w.dW, g.dW, strict=True):
@@ -93,16 +96,16 @@ def test_moving_a_weight_changes_the_network_and_the_gradients():
     expected = (w.net.W[1][2] @ w.delta[1]) * h3 * (1 - h3)
     assert w.delta[0][2] == pytest.approx(expected, rel=1e-12)
     # Choosing another parameter moves the slider but not the network.
-    w.parameter.value = option_for(w, "b1[1]")
-    assert w.value.value == pytest.approx(0.1)
+    w.parameter = "b1[1]"
+    assert w.value == pytest.approx(0.1)
     assert w.net.W[1][2, 0] == -1.0
 
 
 def test_the_widget_agrees_with_finite_differences():
     w = delta_explorer()
-    w.parameter.value = option_for(w, "W1[1,2]")
-    w.value.value = 1.5
-    net = w.net.copy()
+    w.parameter = "W1[1,2]"
+    w.value = 1.5
+    net = w.net
 
     def loss(W1):
         net.W[0][...] = W1
@@ -115,9 +118,11 @@ def test_the_widget_agrees_with_finite_differences():
 def test_the_widget_does_not_change_the_network_it_was_given():
     net = default_network()
     w = delta_explorer(net)
-    w.parameter.value = option_for(w, "W1[1,1]")
-    w.value.value = -2.0
+    w.parameter = "W1[1,1]"
+    w.value = -2.0
     assert net.W[0][0, 0] == 0.5
+    w.reset()
+    assert w.value == 0.5
 
 
 def test_other_networks_and_losses_work():
@@ -126,8 +131,9 @@ def test_other_networks_and_losses_work():
     assert [d.shape for d in w.delta] == [(4,), (2,), (1,)]
     g = net.gradients([[0.5, -1.0, 2.0]], [[0.3]], "sse")
     np.testing.assert_allclose(w.delta[0], g.dz[0][0], rtol=1e-12)
-    assert len(w.targets) == 1
-    assert len(w.parameter.options) == 12 + 8 + 2 + 4 + 2 + 1
+    assert len(w.t) == 1
+    assert len(w.options) == 12 + 8 + 2 + 4 + 2 + 1
+    assert delta_explorer(t=(1.5, -0.5)).target_range == (-0.5, 1.5)
 
 
 def test_bad_input_is_rejected_clearly():
@@ -135,8 +141,9 @@ def test_bad_input_is_rejected_clearly():
         delta_explorer(x=(1.0, 2.0, 3.0))
     with pytest.raises(ValueError, match="outputs"):
         delta_explorer(t=(1.0,))
+    with pytest.raises(traitlets.TraitError, match="2 outputs"):
+        delta_explorer().t = [0.5]
 
 
 def test_repr_has_no_memory_address():
-    assert "0x" not in repr(delta_explorer())
-    assert "Binder" in repr(delta_explorer())
+    assert repr(delta_explorer()) == "Delta explorer: run this cell to move the sliders"
