@@ -142,17 +142,32 @@ def test_the_toy_rows_mean_what_the_table_says():
     np.testing.assert_allclose(tg.dl_dbeta, [np.sum(d) for d in tg.dl_df], rtol=1e-12)
 
 
-def test_the_notes_rows_translate_correctly():
+def test_the_other_texts_rows_translate_correctly():
     ns = namespace()
     net, trace = ns["net"], ns["trace"]
-    # Note 001's A_i acts on column vectors: A_i u + b_i is our (a W + b) transposed.
+    # Column-vector texts' A_i acts on column vectors: A_i u + b_i is our (a W + b) transposed.
     u = ns["X"][0]
     np.testing.assert_allclose(net.W[0].T @ u + net.b[0], trace.z[0][0], rtol=1e-12)
-    # Note 003's C = (o^L - t)^2 is the "sse" loss of one sample.
+    # The cost C = (o^L - t)^2 of other texts is the "sse" loss of one sample.
     one = ns["X"][:1], ns["T"][:1]
     assert net.loss(*one, "sse") == pytest.approx(
         float(np.sum((net.predict(one[0]) - one[1]) ** 2))
     )
-    # Note 004's output delta (y - t) y (1 - y) is grads.dz[1] for a sigmoid output, half SSE.
+    # The output delta (y - t) y (1 - y) is grads.dz[1] for a sigmoid output, half SSE.
     y = trace.output
     np.testing.assert_allclose(ns["grads"].dz[1], (y - ns["T"]) * y * (1 - y), rtol=1e-12)
+
+
+def test_each_letter_has_one_meaning():
+    """L is only the loss (the depth is D), samples are s and units i, j, k."""
+    text = NOTATION.read_text(encoding="utf-8")
+    table = "\n".join(line for line in text.splitlines() if line.startswith("| "))
+    # No layer superscript or width named L in the book's own rows (other texts' rows say o^L).
+    own = table.split("**Symbols of other texts**")[0]
+    assert "a^{(D)}" in own and "n_D" in own and "^{(L)}" not in own and "n_L" not in own
+    # Sums over samples run over s, never over a unit index.
+    for unit in "ijk":
+        assert f"\\sum_{unit} \\delta" not in own and f"\\sum_{unit} \\lVert" not in own
+    assert "\\sum_s \\delta" in own
+    # The table names no document the reader cannot open.
+    assert re.search(r"[0-9]{3}_[0-9a-f]{16}|notes? 00[0-4]", text, re.IGNORECASE) is None

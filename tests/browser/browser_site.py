@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 from backprop.exercises import check_answer
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
+from tools.toc import _files
 
-from toc import _files  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = HTML.parent / "screenshots"
@@ -241,8 +239,10 @@ VIEW_SELECTORS = {
     "GridBoxView": ".widget-gridbox",
     "TabView": ".widget-tab",
     "AccordionView": ".widget-accordion",
-    # The exercise answer box (anywidget): input, Check and Hint.
-    "AnyView": ".bp-exercise input.bp-exercise-input + button.bp-exercise-check",
+    # The exercise answer box (anywidget): input, Check and Hint; or a live explorer
+    # (anywidget, lib/backprop/widgets/js/): its section with at least one control.
+    "AnyView": ".bp-exercise input.bp-exercise-input + button.bp-exercise-check, "
+    ".bp-explorer:has(input, button)",
 }
 
 
@@ -298,6 +298,54 @@ def _feedback(box: Any) -> dict[str, str]:
     return {"verdict": fb.get_attribute("data-verdict") or "", "message": fb.inner_text()}
 
 
+# What a reader sees of an exercise's question: its text and its math (MathML elements,
+# native, or inside MathJax's output if the page's MathJax took them over).
+READ_QUESTION = """(box) => {
+  const q = box.querySelector('.bp-exercise-question');
+  const title = box.querySelector('.bp-exercise-title');
+  return {
+    text: q ? q.innerText : '',
+    math: q ? q.querySelectorAll('math').length : 0,
+    visible_math: q ? Array.from(q.querySelectorAll('math'))
+      .filter(m => m.getBoundingClientRect().width > 0).length : 0,
+    title: title ? title.textContent : null,
+    title_shown: title ? title.getClientRects().length > 0 : false,
+    in_numbered_box: !!box.closest('div.exercise'),
+  };
+}"""
+
+READ_SOLUTION = """(box) => {
+  const d = box.querySelector('details.bp-exercise-solution');
+  if (!d) return null;
+  const body = d.querySelector('.bp-exercise-solution-body');
+  const closed = !d.open && !body.checkVisibility();
+  return {closed, summary: d.querySelector('summary').textContent};
+}"""
+
+OPENED_SOLUTION = """(box) => {
+  const d = box.querySelector('details.bp-exercise-solution');
+  const body = d.querySelector('.bp-exercise-solution-body');
+  return {
+    open: d.open,
+    shown: body.checkVisibility() && body.getBoundingClientRect().height > 0,
+    text: body.innerText,
+    math: Array.from(body.querySelectorAll('math'))
+      .filter(m => m.getBoundingClientRect().width > 0).length,
+  };
+}"""
+
+
+def _open_solution(box: Any, state: dict[str, Any]) -> dict[str, Any] | None:
+    """Open the exercise's solution as a reader would (a click on its summary), if it has one."""
+    before = box.evaluate(READ_SOLUTION)
+    if before is None:
+        return None
+    box.locator("details.bp-exercise-solution > summary").click()
+    after = box.evaluate(OPENED_SOLUTION)
+    expected = str(state.get("solution_html", "")).count("<math")
+    return {**before, **after, "expected_math": expected}
+
+
 def try_exercises(page: Any, models: dict[str, Any], views: list[str]) -> list[dict[str, Any]]:
     """Type a right, a wrong and a nonsense answer into every exercise; read the verdicts.
 
@@ -314,6 +362,9 @@ def try_exercises(page: Any, models: dict[str, Any], views: list[str]) -> list[d
         answer = [float(a) for a in state["answer"]]
         rtol, atol = float(state["rtol"]), float(state["atol"])
         entry: dict[str, Any] = {"key": state.get("key", model_id), "answer": answer, "tries": []}
+        entry["question"] = box.evaluate(READ_QUESTION)
+        entry["question"]["expected_math"] = str(state.get("question_html", "")).count("<math")
+        entry["solution"] = _open_solution(box, state)
         inputs = [
             ("right", ", ".join(repr(a) for a in answer)),
             ("wrong", _wrong(answer)),

@@ -98,6 +98,35 @@ def test_exercises_check_answers_without_a_kernel(visit, path):
             assert ex["first_hint_shown"] == [ex["first_hint"]], ex["key"]
 
 
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_exercises_show_their_question_with_math_and_a_solution_to_open(visit, path):
+    r = visit(path)
+    assert r.exercises, f"{path} has no exercise widget"
+    for ex in r.exercises:
+        q, key = ex["question"], ex["key"]
+        # The whole question, in the widget, with its math as MathML (no TeX left).
+        assert len(q["text"]) > 40 and "$" not in q["text"] and "\\" not in q["text"], key
+        assert q["math"] >= q["expected_math"] and q["visible_math"] >= q["expected_math"], key
+        # Inside the site's numbered exercise box, whose header gives the title.
+        assert q["in_numbered_box"] and q["title"] and not q["title_shown"], key
+        sol = ex["solution"]
+        if not ex["answer"]:  # the student edition: no solution on the page
+            assert sol is None, key
+            continue
+        assert sol is not None, f"{key} has no solution to open"
+        assert sol["closed"] and sol["summary"] == "Show the solution", key
+        assert sol["open"] and sol["shown"] and len(sol["text"]) > 10, key
+        assert sol["math"] >= sol["expected_math"], key
+
+
+def test_some_questions_have_math(visit):
+    # Guards the test above from passing on questions that have no math at all.
+    assert (
+        sum(ex["question"]["expected_math"] > 0 for p in CHAPTERS for ex in visit(p).exercises)
+        >= 20
+    )
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_images_have_alt_text(visit, path):
     assert visit(path).images_without_alt == []
@@ -125,7 +154,9 @@ def test_chapter_screenshot_is_saved(visit, path):
 @pytest.mark.parametrize("path", CHAPTERS)
 def test_chapter_has_binder_and_colab_buttons(visit, path):
     url = CONFIG["repository"]["url"].rstrip("/")
-    branch = CONFIG["repository"].get("branch", "main")
+    # The buttons open the reader notebooks, which CI publishes on their own branch
+    # (_ext/reader_launch.py; default "notebooks").
+    branch = CONFIG["sphinx"]["config"].get("reader_notebooks_branch", "notebooks")
     repo = urlsplit(url).path.strip("/")
     nb = Path(path).with_suffix(".ipynb").as_posix()
     links = visit(path).links
