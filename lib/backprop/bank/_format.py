@@ -13,6 +13,33 @@ def coef(a: float) -> str:
     return {1: "", -1: "-"}.get(int(a), f"{a:g}") if float(a).is_integer() else f"{a:g}"
 
 
+def linear(*terms: tuple[float, str], const: float = 0.0) -> str:
+    """A sum of terms as a person writes it: ``linear((2, "x"), const=-1)`` -> ``2x - 1``.
+
+    Coefficients 1 and -1 are left out (``x``, ``-x``), zero terms dropped, a negative
+    term subtracted (``- 3v^2``, never ``+ -3v^2`` or ``+ (-3)``); all zero gives ``0``.
+    """
+    parts = [(float(c), f"{_number(abs(c), keep_one=False)}{v}") for c, v in terms if c != 0]
+    if const != 0:
+        parts.append((float(const), _number(abs(const), keep_one=True)))
+    if not parts:
+        return "0"
+    (c0, first), rest = parts[0], parts[1:]
+    text = ("-" if c0 < 0 else "") + first
+    for c, part in rest:
+        text += f" {'-' if c < 0 else '+'} {part}"
+    return text
+
+
+def _number(a: float, keep_one: bool) -> str:
+    return "" if (a == 1 and not keep_one) else f"{a:g}"
+
+
+def signed(x: float) -> str:
+    """``+ 0.5`` or ``- 0.5``: a number added at the end of a sum."""
+    return f"- {abs(x):g}" if x < 0 else f"+ {x + 0.0:g}"
+
+
 def clean(x: float) -> float:
     """Round off float noise (0.6799999999999999 -> 0.68) so answers read as a student writes them."""
     return float(np.round(x, 12))

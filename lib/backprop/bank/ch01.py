@@ -8,7 +8,7 @@ import numpy as np
 
 from ..exercises import Exercise, register, vector
 from ._fair import fair_variant, first_fair
-from ._format import coef
+from ._format import coef, linear, paren
 
 
 def _nonzero_int(rng: np.random.Generator, lo: int, hi: int) -> int:
@@ -40,7 +40,7 @@ def composite(seed: int) -> Exercise:
         key="ch01.composite",
         title="A composite function",
         question=(
-            f"Let $h(x) = \\sin({coef(a)} x^2)$. Use the chain rule to find $h'(x)$ at "
+            f"Let $h(x) = \\sin({linear((a, 'x^2'))})$. Use the chain rule to find $h'(x)$ at "
             f"$x_0 = {x0:g}$. Give at least 4 significant digits."
         ),
         prompt=f"h'({x0:g}) =",
@@ -50,8 +50,8 @@ def composite(seed: int) -> Exercise:
             f"The inner derivative is dv/dx = {coef(2 * a)}x. Multiply the two at x = {x0:g}.",
         ),
         solution=(
-            f"$h'(x) = \\cos({coef(a)} x^2) \\cdot {coef(2 * a)} x$, so "
-            f"$h'({x0:g}) = \\cos({a * x0**2:g}) \\cdot {2 * a * x0:g} = {answer:.6g}$."
+            f"$h'(x) = \\cos({linear((a, 'x^2'))}) \\cdot {paren(linear((2 * a, 'x')))}$, so "
+            f"$h'({x0:g}) = \\cos({a * x0**2:g}) \\cdot {paren(2 * a * x0)} = {answer:.6g}$."
         ),
         params={"a": a, "x0": x0},
     )
@@ -82,7 +82,7 @@ def three_links(seed: int) -> Exercise:
         key="ch01.three-links",
         title="Three links",
         question=(
-            f"Let $y = \\exp(s)$, $s = \\sin(z)$, $z = {w:g} x + ({b:g})$. Find $dy/dx$ at "
+            f"Let $y = \\exp(s)$, $s = \\sin(z)$, $z = {linear((w, 'x'), const=b)}$. Find $dy/dx$ at "
             f"$x = {x0:g}$ as the product $\\frac{{dy}}{{ds}} \\frac{{ds}}{{dz}} \\frac{{dz}}{{dx}}$."
         ),
         prompt=f"dy/dx at x = {x0:g} is",
@@ -93,8 +93,8 @@ def three_links(seed: int) -> Exercise:
         ),
         solution=(
             f"$z = {z:g}$, $s = \\sin z = {np.sin(z):.6g}$, $y = e^s = {np.exp(np.sin(z)):.6g}$; "
-            f"$dy/dx = e^s \\cos z \\cdot {w:g} = {np.exp(np.sin(z)):.6g} \\times "
-            f"{np.cos(z):.6g} \\times {w:g} = {answer:.6g}$."
+            f"$dy/dx = e^s \\cos z \\cdot {paren(w)} = {np.exp(np.sin(z)):.6g} \\times "
+            f"{paren(np.cos(z), '.6g')} \\times {paren(w)} = {answer:.6g}$."
         ),
         params={"w": w, "b": b, "x0": x0},
     )

@@ -2,7 +2,7 @@ r"""Exercises of chapter 2, the forward pass.
 
 The toy model $f_k = \beta_k + \omega_k h_k$ ($h_0 = x$, $h_1 = \sin f_0$,
 $h_2 = \exp f_1$, $h_3 = \cos f_2$, output $f_3$), its loss
-$L = \sum_i (f_3(x_i) - y_i)^2$, and one layer written two ways: the notes'
+$L = \sum_i (f_3(x_i) - y_i)^2$, and one layer written two ways: the
 column form $\mathbf z = A \mathbf u + \mathbf b$ and the library's batch-first
 $Z = X W + \mathbf b$ with $W = A^\top$.
 
@@ -102,7 +102,7 @@ def toy_forward(seed: int) -> Exercise:
 
 @register("ch02.layer")
 def layer(seed: int) -> Exercise:
-    r"""One layer in the notes' column form: $\mathbf a = g(A \mathbf u + \mathbf b)$."""
+    r"""One layer in the column form: $\mathbf a = g(A \mathbf u + \mathbf b)$."""
 
     def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
         A = rng.integers(-2, 3, size=(2, 3)).astype(np.float64)
@@ -133,7 +133,7 @@ def layer(seed: int) -> Exercise:
         key="ch02.layer",
         title="One layer in column form",
         question=(
-            "A layer in the notes' column form computes "
+            "A layer in the column form computes "
             "$\\mathbf a = g(A \\mathbf u + \\mathbf b)$, with the activation applied to each "
             f"entry. Take $A = {_bmatrix(A)}$, $\\mathbf u = {_column(u)}$, "
             f"$\\mathbf b = {_column(b)}$ and $g(z) = {_LAYER_ACTIVATIONS[act]}$. Give the two "
@@ -208,7 +208,7 @@ def transpose(seed: int) -> Exercise:
             "Z[n, j] = Σᵢ X[n, i]·W[i, j] + b[j]: row n of X dotted with column j of W.",
         ),
         solution=(
-            f"$Z = X W + \\mathbf b = {_bmatrix(Z)}$. Row $n$ of $Z$ is the notes' "
+            f"$Z = X W + \\mathbf b = {_bmatrix(Z)}$. Row $n$ of $Z$ is the column form's "
             "$A \\mathbf u + \\mathbf b$ for $\\mathbf u$ = sample $n$, written as a row, with "
             f"$A = W^\\top = {_bmatrix(W.T)}$: column $j$ of $W$ is row $j$ of $A$."
         ),

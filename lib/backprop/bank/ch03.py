@@ -137,7 +137,7 @@ def dl_df3(seed: int) -> Exercise:
         rtol=RTOL,
         atol=ATOL,
         hints=(
-            f"f₃ = {b3:g} + ({w3:g})·{_d(h3)}.",
+            f"f₃ = {b3:g} + ({w3:g})·{paren(_d(h3))}.",
             "ℓ = (f₃ − y)², so ∂ℓ/∂f₃ = 2(f₃ − y): the power rule, times the inner derivative 1.",
         ),
         solution=(

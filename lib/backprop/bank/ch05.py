@@ -13,7 +13,7 @@ from ..exercises import Exercise, register, vector
 from ..network import Network
 from ..optim import descent_path, sgd_step
 from ._fair import fair_variant, first_fair
-from ._format import clean, coef
+from ._format import clean, linear, paren, signed
 
 
 @register("ch05.update-step")
@@ -52,15 +52,15 @@ def update_step(seed: int) -> Exercise:
         rtol=1e-6,
         atol=1e-9,
         hints=(
-            f"Forward: y = {y:g}, so ∂L/∂y = y − t = {y - t:g}.",
+            f"Forward: y = {y + 0.0:g}, so ∂L/∂y = y − t = {y - t:g}.",
             f"∂L/∂w = (y − t)·x and ∂L/∂b = (y − t)·1. Then w − {lr:g}·∂L/∂w and b − {lr:g}·∂L/∂b.",
         ),
         solution=(
-            f"$y = {w:g} \\cdot {x:g} + {b:g} = {y:g}$, so $\\partial L/\\partial y = {y - t:g}$, "
-            f"$\\partial L/\\partial w = {y - t:g} \\cdot {x:g} = {dw:g}$ and "
+            f"$y = {paren(w)} \\cdot {paren(x)} {signed(b)} = {y + 0.0:g}$, so $\\partial L/\\partial y = {y - t:g}$, "
+            f"$\\partial L/\\partial w = {y - t + 0.0:g} \\cdot {paren(x)} = {dw:g}$ and "
             f"$\\partial L/\\partial b = {db:g}$. The step gives "
-            f"$w = {w:g} - {lr:g} \\cdot ({dw:g}) = {new[0]:g}$ and "
-            f"$b = {b:g} - {lr:g} \\cdot ({db:g}) = {new[1]:g}$."
+            f"$w = {w:g} - {lr:g} \\cdot ({dw + 0.0:g}) = {new[0] + 0.0:g}$ and "
+            f"$b = {b:g} - {lr:g} \\cdot ({db + 0.0:g}) = {new[1] + 0.0:g}$."
         ),
         params={"w": w, "b": b, "x": x, "t": t, "lr": lr},
     )
@@ -86,7 +86,7 @@ def steepest(seed: int) -> Exercise:
         key="ch05.steepest",
         title="The direction of steepest descent",
         question=(
-            f"Let $f(u, v) = {coef(a)} u^2 + {coef(c)} v^2$. At the point $(u, v) = {vector(p)}$, in "
+            f"Let $f(u, v) = {linear((a, 'u^2'), (c, 'v^2'))}$. At the point $(u, v) = {vector(p)}$, in "
             "which direction does $f$ fall fastest? Give the unit vector "
             "(two numbers, comma-separated, to at least 3 significant digits)."
         ),
@@ -135,7 +135,7 @@ def overshoot(seed: int) -> Exercise:
         key="ch05.overshoot",
         title="Two steps on a parabola",
         question=(
-            f"Run gradient descent on $f(w) = {coef(a)} w^2$ from $w_0 = {w0:g}$ with learning rate "
+            f"Run gradient descent on $f(w) = {linear((a, 'w^2'))}$ from $w_0 = {w0:g}$ with learning rate "
             f"$\\eta = {lr:g}$. Give $w_1$ and $w_2$ (two numbers, comma-separated)."
         ),
         prompt="w₁, w₂ =",

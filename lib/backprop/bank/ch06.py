@@ -1,4 +1,4 @@
-r"""Exercises of chapter 6, hidden-layer deltas, in the notation of note 004.
+r"""Exercises of chapter 6, hidden-layer deltas, in the notation of the chapter.
 
 A sigmoid network with inputs $x_i$, hidden outputs $h_j$, outputs $y_k$, targets $t_k$,
 weights $w_{ij}$ (input to hidden) and $u_{jk}$ (hidden to output), and the loss
@@ -128,7 +128,7 @@ def hidden_delta(seed: int) -> Exercise:
 
 @register("ch06.weight-gradient")
 def weight_gradient(seed: int) -> Exercise:
-    r"""Note 004's general formula,
+    r"""The general formula for a hidden-layer weight,
     $\partial L/\partial w_{ij} = \sum_k (y_k - t_k) y_k (1 - y_k) u_{jk} \cdot h_j(1 - h_j) \cdot x_i$."""
 
     Candidate = tuple[float, float, np.ndarray, np.ndarray, np.ndarray]

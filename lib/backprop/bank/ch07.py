@@ -119,7 +119,7 @@ def output_delta(seed: int) -> Exercise:
         question=(
             f"The output layer of a three-class network is the identity, and its scores "
             f"$y = {vector(y)}$ go into the softmax cross-entropy loss for one sample of "
-            f"class $c = {c}$. Find the output delta $\\delta = \\partial L / \\partial y$ "
+            f"class $c = {c}$ (the classes are 0, 1, 2, counted from 0). Find the output delta $\\delta = \\partial L / \\partial y$ "
             "(three numbers, comma-separated, 4 significant digits)."
         ),
         prompt="∂L/∂y =",

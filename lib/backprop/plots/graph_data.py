@@ -119,8 +119,8 @@ def neuron_graph_data(
     r"""The graph of one neuron, $z = \sum_i w_i x_i + b$, $y = f(z)$, for
     :func:`~backprop.plots.graphs.graph`.
 
-    The products $p_i = w_i x_i$ are nodes of their own, as in the code of note
-    ``002_7a3b8017507dfbbe.txt``. Without a target ``t`` the gradients are those of the
+    The products $p_i = w_i x_i$ are nodes of their own, as chapter 3 writes the neuron
+    out in code. Without a target ``t`` the gradients are those of the
     output, $\partial y/\partial(\text{node})$; with one, of the loss
     $L = \tfrac12 (y - t)^2$. The neuron is a one-layer :class:`backprop.Network`
     ($W = w$ as a column, $b$, activation $f$) and every number comes from its
