@@ -32,14 +32,30 @@ def pip_spec() -> str:
     return f"{package_name()} @ git+{repository_url()}"
 
 
+def pinned(package: str) -> str:
+    """``package==version`` as constraints.txt pins it."""
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        name, _, version = line.partition("==")
+        if name.strip().lower() == package.lower() and version:
+            return f"{package}=={version.strip()}"
+    raise ValueError(f"constraints.txt does not pin {package}")
+
+
+#: What a chapter imports that Colab does not have: the library, and myst-nb for ``glue``
+#: (numpy, matplotlib, scikit-learn, tqdm and ipywidgets come with Colab).
+def colab_packages() -> list[str]:
+    return [pip_spec(), pinned("myst-nb")]
+
+
 def install_cell() -> str:
     """The cell every chapter starts with (its first code cell)."""
+    packages = " ".join(f'"{p}"' for p in colab_packages())
     return (
         "# On Colab, install the book's library first; everywhere else it is installed already.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet "{pip_spec()}"'
+        f"    %pip install --quiet {packages}"
     )
 
 

@@ -12,6 +12,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 
 from tools.colab_cells import (
     CHAPTERS,
+    colab_packages,
     first_code_cell,
     install_cell,
     package_name,
@@ -66,7 +67,18 @@ def test_install_cell_installs_the_library_on_colab(path, monkeypatch):
     monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
     monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
     calls = run_cell(first_code_cell(nbformat.read(path, as_version=4)).source)
-    assert calls == [("pip", f'install --quiet "{pip_spec()}"')]
+    packages = " ".join(f'"{p}"' for p in colab_packages())
+    assert calls == [("pip", f"install --quiet {packages}")]
+    assert f'"{pip_spec()}"' in packages
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_colab_gets_myst_nb_when_a_chapter_glues(path):
+    # Colab has numpy, matplotlib, scikit-learn and tqdm, but not myst-nb: a chapter
+    # that imports it would stop at its second cell.
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+    if "from myst_nb import" in source:
+        assert any(p.startswith("myst-nb==") for p in colab_packages())
 
 
 def test_the_spec_names_this_package_and_repository():

@@ -13,15 +13,17 @@ def coef(a: float) -> str:
     return {1: "", -1: "-"}.get(int(a), f"{a:g}") if float(a).is_integer() else f"{a:g}"
 
 
-def linear(*terms: tuple[float, str], const: float = 0.0) -> str:
+def linear(*terms: tuple[float, str], const: float = 0.0, const_first: bool = False) -> str:
     """A sum of terms as a person writes it: ``linear((2, "x"), const=-1)`` -> ``2x - 1``.
 
     Coefficients 1 and -1 are left out (``x``, ``-x``), zero terms dropped, a negative
     term subtracted (``- 3v^2``, never ``+ -3v^2`` or ``+ (-3)``); all zero gives ``0``.
+    ``const_first`` puts the constant in front (``1 - 2\\varepsilon`` for a dual number).
     """
     parts = [(float(c), f"{_number(abs(c), keep_one=False)}{v}") for c, v in terms if c != 0]
     if const != 0:
-        parts.append((float(const), _number(abs(const), keep_one=True)))
+        constant = (float(const), _number(abs(const), keep_one=True))
+        parts = [constant, *parts] if const_first else [*parts, constant]
     if not parts:
         return "0"
     (c0, first), rest = parts[0], parts[1:]

@@ -15,7 +15,7 @@ from ..autodiff import values
 from ..exercises import Exercise, register
 from ..network import Network
 from ._fair import fair_variant
-from ._format import clean, paren, tenths
+from ._format import clean, linear, paren, tenths
 
 
 def _gates(x: float, y: float, z: float) -> tuple[float, float, float, float]:
@@ -137,12 +137,16 @@ def jvp(seed: int) -> Exercise:
         seed, (71, 3), draw, fair, book=lambda: np.array([0.5, 2.0, 1.0, -1.0])
     )
     jv = answer(np.array([x, y, vx, vy]))
+    eps = "\\varepsilon"
+    dual_x = linear((vx, eps), const=x, const_first=True)
+    dual_y = linear((vy, eps), const=y, const_first=True)
     return Exercise(
         key="autodiff.jvp",
         title="One forward-mode pass",
         question=(
-            f"Run $f = x y + \\sin x$ on dual numbers: $x = {x:g} + {paren(vx)}\\,\\varepsilon$ and "
-            f"$y = {y:g} + {paren(vy)}\\,\\varepsilon$ (with $\\varepsilon^2 = 0$). What is the "
+            f"Run $f = x y + \\sin x$ on dual numbers: "
+            f"$x = {dual_x}$ and "
+            f"$y = {dual_y}$ (with $\\varepsilon^2 = 0$). What is the "
             "$\\varepsilon$ part of $f$, the derivative of $f$ along the direction "
             f"$v = ({vx:g}, {vy:g})$?"
         ),
