@@ -14,14 +14,14 @@ export PYTHONHASHSEED := 0
 NOTEBOOKS = $(shell $(BIN)/python tools/toc.py)
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: all setup book book-student test lint unit nbval execute clean browser colab-cells
+.PHONY: all setup book book-student test lint unit nbval execute clean browser colab-cells notebooks jupyter
 
 all: test
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test,instructor]"
 	touch $@
 
 # The website serves MathJax, require.js and the widget manager itself: exact versions
@@ -53,19 +53,19 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check lib tests tools
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 tests --ignore=tests/browser
+	$(BIN)/python -m pytest -q -n 2 tests --ignore=tests/browser --ignore=tests/jupyter
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
 
-test: lint book-student unit nbval book browser
+test: lint book-student unit nbval book browser notebooks jupyter
 
 # Re-execute every notebook in place, so the stored outputs nbval compares are fresh.
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py $(or $(NB),$(NOTEBOOKS))
 
 # The student edition: no solutions, exercise widgets without their answers, checked for
-# leaks (lib/backprop/instructor/student_edition.py); into _build/student.
+# leaks (lib/backprop/instructor/student_build.py, leaks.py); into _build/student.
 book-student: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m backprop.instructor student-edition --out _build/student
 
@@ -74,11 +74,29 @@ book-student: $(STAMP) $(NPM_STAMP)
 colab-cells: $(STAMP)
 	$(BIN)/python -m tools.colab_cells --write
 
+# Reader notebooks for Jupyter and Colab users (tools/reader_notebooks.py): every glued number
+# pasted in, every MyST directive and role turned into plain markdown; into _build/notebooks/
+# (chapters/ and appendices/ as in the book, plus Binder's files). Read from the stored,
+# executed chapters. CI publishes the folder on the `notebooks` branch (the launch buttons).
+notebooks: $(STAMP)
+	$(BIN)/python -m tools.reader_notebooks --out _build/notebooks
+
+# The reader notebooks in a real JupyterLab 4 and Notebook 7 (Chromium): Run All, no raw
+# MyST, widgets render, every exercise says Correct for the right answer.
+jupyter: $(STAMP)
+	$(BIN)/python -m pytest -q -rfEs tests/jupyter
+
 clean:
 	rm -rf _build
 
 # ---- benchmarks (issue 7): see benchmarks/README.md -------------------------
 .PHONY: bench
-# Needs only its own benchmarks/.venv; BENCH_BUILD=1 also times make test / nbval / make book.
+# Needs its own benchmarks/.venv (its browser part: .venv and a built site); BENCH_BUILD=1 also
+# times make test / nbval / make book.
 bench:
 	PYTHON=$(PYTHON) BENCH_BUILD=$(BENCH_BUILD) bash benchmarks/run.sh
+
+# Only the browser part of make bench: the live explorers on the built site (make book first).
+.PHONY: bench-explorers
+bench-explorers: $(STAMP)
+	$(BIN)/python benchmarks/explorers.py
