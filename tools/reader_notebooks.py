@@ -16,8 +16,9 @@ MIME types and ``metadata.scrapbook.name``; the chapters are stored executed):
   text, math, or the stored image embedded as a ``data:`` URI;
 - admonitions (``note``, ``tip``, ``warning`` ...) -> blockquotes with a bold title;
   ``dropdown`` ones -> ``<details>``;
-- ``exercise`` (colon fence or gated ``exercise-start``/``exercise-end``) -> a blockquote
-  headed "Exercise N (title)"; ``solution`` (or ``solution-start``/``solution-end``) -> a
+- ``exercise`` (colon fence) -> a blockquote headed "Exercise N (title)"; gated
+  ``exercise-start``/``exercise-end`` (around the book's exercise widget, which shows its
+  own title and question) -> "Exercise N"; ``solution`` (or ``solution-start``/``solution-end``) -> a
   collapsed ``<details>`` in the book edition, dropped in the student edition;
 - ``{math}`` role -> ``$...$``; ``math`` directive -> ``$$...$$``; ``$$`` stays;
 - ``{doc}``, ``{ref}``, ``{numref}``, ``{eq}`` -> links to the website's pages;
@@ -393,13 +394,15 @@ class Converter:
 
     # -- directives
 
-    def exercise_header(self, d: Directive) -> str:
+    def exercise_header(self, d: Directive, with_title: bool = True) -> str:
+        """``**Exercise N (title)**``; a gated exercise wraps the book's exercise widget,
+        which shows the title itself, so its header is ``**Exercise N**`` alone."""
         self._exercise_count += 1
         number = "" if "nonumber" in d.options else f" {self._exercise_count}"
         label = d.options.get("label", "")
         if label:
             self.exercises[label] = self._exercise_count
-        title = f" ({d.argument})" if d.argument else ""
+        title = f" ({d.argument})" if d.argument and with_title else ""
         anchor = f'<a id="{_anchor(label)}"></a>' if label else ""
         return f"{anchor}**Exercise{number}{title}**"
 
@@ -437,7 +440,7 @@ class Converter:
         if name == "exercise":
             return _quote(f"{self.exercise_header(d)}\n\n{self.convert(d.body).strip()}")
         if name == "exercise-start":
-            return self.exercise_header(d)
+            return self.exercise_header(d, with_title=False)
         if name in ("exercise-end", "solution-end"):
             return SOLUTION_CLOSE if name == "solution-end" else ""
         if name == "solution":

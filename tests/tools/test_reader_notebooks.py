@@ -200,7 +200,7 @@ def test_gated_exercise_and_markdown_solution_become_one_details_cell():
         glue=GLUE,
     )
     assert mds == [
-        '<a id="ex-g"></a>**Exercise 1 (Gated)**\n\nThe question.',
+        '<a id="ex-g"></a>**Exercise 1**\n\nThe question.',
         "<details>\n<summary>Solution to Exercise 1</summary>\n\n"
         "First part.\n\nSecond part with 12,345.\n\n</details>",
         "After.",
