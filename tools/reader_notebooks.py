@@ -58,6 +58,7 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
+import json
 import os
 import posixpath
 import re
@@ -147,9 +148,17 @@ def md_parser(config: dict[str, Any]) -> Any:
 # ---------------------------------------------------------------- glue outputs
 
 
-def glue_store(nb: nbformat.NotebookNode) -> dict[str, dict[str, Any]]:
-    """name -> MIME bundle (prefix removed) of every glue output stored in the notebook."""
-    store: dict[str, dict[str, Any]] = {}
+def glue_store(
+    nb: nbformat.NotebookNode, extra: dict[str, Any] | None = None
+) -> dict[str, dict[str, Any]]:
+    """name -> MIME bundle (prefix removed) of every glue output stored in the notebook.
+
+    ``extra`` holds glue outputs kept beside the notebook: a build's executed copy
+    (``jupyter_execute/<doc>.ipynb``) has them in ``<doc>.glue.json``, not in its cells."""
+    store: dict[str, dict[str, Any]] = {
+        name: {k.removeprefix(GLUE_PREFIX): v for k, v in out.get("data", {}).items()}
+        for name, out in (extra or {}).items()
+    }
     for cell in nb.cells:
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             name = (out.get("metadata") or {}).get("scrapbook", {}).get("name")
@@ -554,9 +563,11 @@ def convert_notebook(
     md: Any,
     targets: dict[str, Target] | None = None,
     student: bool = False,
+    glue: dict[str, Any] | None = None,
 ) -> tuple[nbformat.NotebookNode, list[str]]:
-    """The reader notebook of the page ``doc`` (its executed notebook ``nb``), and warnings."""
-    conv = Converter(doc, glue_store(nb), site, md, targets or {}, student)
+    """The reader notebook of the page ``doc`` (its executed notebook ``nb``, with the glue
+    outputs ``glue`` kept beside it, if any), and warnings."""
+    conv = Converter(doc, glue_store(nb, glue), site, md, targets or {}, student)
     out = copy.deepcopy(nb)
     cells = []
     for cell in out.cells:
@@ -667,15 +678,17 @@ def convert_book(
     config = book_config(root)
     md = md_parser(config)
     url = site_url(config, site)
-    pages = {}
+    pages, glue = {}, {}
     for doc in toc_notebooks(root):
         built = executed / f"{doc}.ipynb" if executed is not None else None
         source = built if built is not None and built.is_file() else root / f"{doc}.ipynb"
         pages[doc] = nbformat.read(source, as_version=4)
+        kept = source.with_suffix(".glue.json")
+        glue[doc] = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else {}
     targets = collect_targets(pages, md)
     result, warnings = {}, []
     for doc, nb in pages.items():
-        result[doc], w = convert_notebook(nb, doc, url, md, targets, student)
+        result[doc], w = convert_notebook(nb, doc, url, md, targets, student, glue[doc])
         warnings += w
     return result, warnings
 

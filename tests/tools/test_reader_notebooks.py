@@ -91,6 +91,17 @@ def test_a_missing_glue_key_says_which_and_what_to_do():
         convert("{glue:text}`nope`", glue=GLUE)
 
 
+def test_glue_kept_beside_a_built_notebook_is_used():
+    # A build's executed copy (jupyter_execute/<doc>.ipynb) keeps its glue outputs in
+    # <doc>.glue.json, not in its cells: the student edition's site reads those.
+    kept = {"n": {"output_type": "display_data", "data": {"text/plain": "12345"}}}
+    nb = notebook("There are {glue:text}`n` of them.")
+    out, _ = rn.convert_notebook(nb, "chapters/02_x", SITE, MD, {}, False, kept)
+    assert [c.source for c in out.cells if c.cell_type == "markdown"] == [
+        "There are 12345 of them."
+    ]
+
+
 def test_pasted_text_escapes_markdown():
     [md], _, _ = convert(
         "| a |\n|--|\n| {glue:text}`v` |", glue=[glue_output("v", text_plain="'a|b*c'")]
