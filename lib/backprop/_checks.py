@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -34,3 +35,19 @@ def as_float_array(x: ArrayLike, name: str, ndim: int | None = None) -> NDArray[
 def known(name: str, kind: str, names: Iterable[str]) -> ValueError:
     """The error for an unknown name, listing the known ones."""
     return ValueError(f"unknown {kind} {name!r}; known: {', '.join(sorted(names))}")
+
+
+T = TypeVar("T")
+
+
+def lookup(name: str | T, kind: str, registry: Mapping[str, T], cls: type[T]) -> T:
+    """``registry[name]``, or ``name`` itself if it is already a ``cls``.
+
+    Raises the :func:`known` error (listing the registry's names) for an unknown name.
+    """
+    if isinstance(name, cls):
+        return name
+    try:
+        return registry[name]  # type: ignore[index]
+    except (KeyError, TypeError):
+        raise known(str(name), kind, registry) from None

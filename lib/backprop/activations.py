@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import known
+from ._checks import lookup
 from ._types import Array
 
 
@@ -118,9 +118,4 @@ def get_activation(name: str | Activation) -> Activation:
 
     Raises ValueError listing the known names for an unknown one.
     """
-    if isinstance(name, Activation):
-        return name
-    try:
-        return ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        raise known(str(name), "activation", ACTIVATIONS) from None
+    return lookup(name, "activation", ACTIVATIONS, Activation)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array, known
+from ._checks import as_float_array, lookup
 from ._types import Array
 
 
@@ -77,12 +77,7 @@ def get_loss(name: str | Loss) -> Loss:
 
     Raises ValueError listing the known names for an unknown one.
     """
-    if isinstance(name, Loss):
-        return name
-    try:
-        return LOSSES[name]
-    except (KeyError, TypeError):
-        raise known(str(name), "loss", LOSSES) from None
+    return lookup(name, "loss", LOSSES, Loss)
 
 
 # ---- classification: softmax cross-entropy, and the accuracy metric --------

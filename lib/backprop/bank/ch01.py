@@ -33,7 +33,7 @@ def composite(seed: int) -> Exercise:
         (1, 1),
         draw,
         lambda c: abs(slope(*c)) > 0.05,  # not a near-zero (degenerate) slope
-        book=lambda: (1, 1.5),
+        book=lambda: (2, 1.5),  # not sin(x^2): the chapter works that one out
     )
     answer = slope(a, x0)
     return Exercise(

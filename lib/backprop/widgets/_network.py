@@ -190,6 +190,16 @@ class NetworkExplorer(Explorer):
         return net.backward(net.forward(np.array([self.x])), np.array([self.t]), self.loss_name)
 
     @property
+    def output(self) -> Array:
+        """The network's output $y$ for ``x``."""
+        return self.trace.output[0]
+
+    @property
+    def loss(self) -> float:
+        """The loss of the output against ``t``."""
+        return float(self.grads.loss)
+
+    @property
     def value(self) -> float:
         """The value of the picked parameter; setting it changes that weight or bias."""
         kind, l, i, j = parse_parameter(self.parameter)

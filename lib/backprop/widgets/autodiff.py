@@ -35,15 +35,18 @@ def _node(name: str, op: str, *args: str, c: float | None = None) -> dict[str, A
     return d
 
 
+def _inputs(*names: str) -> Spec:
+    """The leaves ``names``, in that order (the sliders move them)."""
+    return [_node(name, "input") for name in names]
+
+
 #: The expressions the explorer offers, by key, each as (title, starting inputs, nodes).
 EXPRESSIONS: dict[str, tuple[str, dict[str, float], Spec]] = {
     "gates": (
         "f = (x + y) · max(y, z)",
         {"x": 1.0, "y": -2.0, "z": 0.5},
         [
-            _node("x", "input"),
-            _node("y", "input"),
-            _node("z", "input"),
+            *_inputs("x", "y", "z"),
             _node("s", "add", "x", "y"),
             _node("m", "max", "y", "z"),
             _node("f", "mul", "s", "m"),
@@ -53,8 +56,7 @@ EXPRESSIONS: dict[str, tuple[str, dict[str, float], Spec]] = {
         "f = x · y + sin x",
         {"x": 2.0, "y": -3.0},
         [
-            _node("x", "input"),
-            _node("y", "input"),
+            *_inputs("x", "y"),
             _node("p", "mul", "x", "y"),
             _node("q", "sin", "x"),
             _node("f", "add", "p", "q"),
@@ -64,12 +66,7 @@ EXPRESSIONS: dict[str, tuple[str, dict[str, float], Spec]] = {
         "ℓ = (σ(w₁x₁ + w₂x₂ + b) − t)²",
         {"x1": 1.0, "x2": -0.5, "w1": 0.8, "w2": 0.4, "b": -0.1, "t": 1.0},
         [
-            _node("x1", "input"),
-            _node("w1", "input"),
-            _node("x2", "input"),
-            _node("w2", "input"),
-            _node("b", "input"),
-            _node("t", "input"),
+            *_inputs("x1", "w1", "x2", "w2", "b", "t"),
             _node("p1", "mul", "w1", "x1"),
             _node("p2", "mul", "w2", "x2"),
             _node("s", "add", "p1", "p2"),
@@ -83,8 +80,7 @@ EXPRESSIONS: dict[str, tuple[str, dict[str, float], Spec]] = {
         "f = log(1 + exp(x · w)) / w",
         {"x": 0.5, "w": 1.5},
         [
-            _node("x", "input"),
-            _node("w", "input"),
+            *_inputs("x", "w"),
             _node("u", "mul", "x", "w"),
             _node("e", "exp", "u"),
             _node("o", "add_const", "e", c=1.0),

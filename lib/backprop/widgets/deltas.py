@@ -66,11 +66,6 @@ class DeltaExplorer(NetworkExplorer):
         return min(0.0, *t0), max(1.0, *t0)
 
     @property
-    def output(self) -> Array:
-        """The network's output $y$ for ``x``."""
-        return self.trace.output[0]
-
-    @property
     def delta(self) -> list[Array]:
         r"""The deltas $\delta^{(l)}$ of every layer, at index ``l - 1`` (1-D arrays)."""
         return [d[0] + 0.0 for d in self.grads.dz]  # + 0.0: no -0
@@ -84,11 +79,6 @@ class DeltaExplorer(NetworkExplorer):
     def db(self) -> list[Array]:
         r"""The gradients $\partial L/\partial b^{(l)}$ of every layer, at index ``l - 1``."""
         return [g + 0.0 for g in self.grads.db]
-
-    @property
-    def loss(self) -> float:
-        """The loss of the output against ``t``."""
-        return float(self.grads.loss)
 
 
 def delta_explorer(

@@ -223,15 +223,11 @@ class DigitExplorer(Explorer):
 
 
 def digit_explorer(
-    net: Network,
-    images: ArrayLike,
-    labels: ArrayLike,
-    index: int = 0,
-    shape: tuple[int, int] = (8, 8),
-    levels: int = 16,
-    scale: float = 1.0,
+    net: Network, images: ArrayLike, labels: ArrayLike, index: int = 0, **options: Any
 ) -> DigitExplorer:
     """The chapter's widget: a drawing grid starting at test image ``index`` and ``net``'s
     probabilities for what is drawn. ``images`` holds one flattened image of ``shape`` per
-    row, with pixels ``k * scale / levels``; ``labels`` are the true classes."""
-    return DigitExplorer(net, images, labels, index, shape, levels, scale)
+    row, with pixels ``k * scale / levels``; ``labels`` are the true classes. The
+    ``options`` are :class:`DigitExplorer`'s: ``shape`` (default (8, 8)), ``levels``
+    (default 16) and ``scale`` (default 1.0)."""
+    return DigitExplorer(net, images, labels, index, **options)

@@ -89,16 +89,6 @@ class ReluExplorer(NetworkExplorer):
         """How many weights get a gradient of exactly 0 for this sample."""
         return int(sum(np.count_nonzero(dW == 0) for dW in self.grads.dW))
 
-    @property
-    def output(self) -> Array:
-        """The network's output $y$ for ``x``."""
-        return self.trace.output[0]
-
-    @property
-    def loss(self) -> float:
-        """The loss of the output against ``t``."""
-        return float(self.grads.loss)
-
 
 def relu_explorer(
     net: Network | None = None,

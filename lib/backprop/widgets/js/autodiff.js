@@ -3,7 +3,7 @@
 // differentiation). The tiny scalar engine below has the same local rules, in the same
 // floating-point order, as lib/backprop/autodiff.py (backprop.autodiff.Value); the tests
 // compare sweep() with the Python engine on a table of expressions and inputs.
-import { attrs, bindModel, button, el, fmt, frame, nextId, onFrame, save, slider, summary, svgEl, svgRoot } from "./ui.js";
+import { attrs, bindModel, el, fmt, frame, nextId, onFrame, save, slider, stepControls, svgEl, svgRoot } from "./ui.js";
 
 /**
  * Each operation: its forward formula f(args, c) and its local derivatives
@@ -149,14 +149,14 @@ function render({ model, el: host }) {
   });
 
   const figure = el("div", {}, root);
-  const stepLine = summary(root);
-  stepLine.node.classList.add("bp-step-text");
-  const buttons = el("div", { class: "bp-buttons", role: "group", "aria-label": "Steps" }, root);
-  const back = button("← Back", () => go(-1), buttons);
-  const next = button("Next →", () => go(1), buttons);
-  const restart = button("Restart", () => setStep(0), buttons);
-  const toEnd = button("All steps", () => setStep(2 * ops().length), buttons);
-  const counter = el("span", { class: "bp-readout", "aria-hidden": "true" }, buttons);
+  const {
+    text: stepLine,
+    back,
+    next,
+    restart,
+    extra: [toEnd],
+    counter,
+  } = stepControls(root, go, setStep, [["All steps", () => setStep(2 * ops().length)]]);
   const controls = el("div", { class: "bp-controls", role: "group", "aria-label": "Inputs" }, root);
 
   let built = null;

@@ -4,7 +4,7 @@
 // gradient), then pass #2 (with respect to the parameters). kind "toy": backprop.ToyModel
 // (toyForward / toyBackward); kind "network": backprop.Network (networkForward / networkBackward).
 import { ACTIVATIONS, LOSSES, networkBackward, networkForward, toyBackward, toyForward } from "./numerics.js";
-import { attrs, bindModel, button, el, fmt, frame, nextId, onFrame, save, slider, summary, svgEl, svgRoot } from "./ui.js";
+import { attrs, bindModel, el, fmt, frame, nextId, onFrame, save, slider, stepControls, svgEl, svgRoot } from "./ui.js";
 
 const SUB = "₀₁₂₃";
 const BW = 66;
@@ -383,13 +383,7 @@ function render({ model, el: host }) {
   }
   place(false);
 
-  const stepLine = summary(root);
-  stepLine.node.classList.add("bp-step-text");
-  const buttons = el("div", { class: "bp-buttons", role: "group", "aria-label": "Steps" }, root);
-  const back = button("← Back", () => go(-1), buttons);
-  const next = button("Next →", () => go(1), buttons);
-  const restart = button("Restart", () => setStep(0), buttons);
-  const counter = el("span", { class: "bp-readout", "aria-hidden": "true" }, buttons);
+  const { text: stepLine, back, next, restart, counter } = stepControls(root, go, setStep);
   const controls = el("div", { class: "bp-controls", role: "group", "aria-label": "Parameters and data point" }, root);
   const syncers = spec.sliders(model, controls, (values) => {
     save(model, values);

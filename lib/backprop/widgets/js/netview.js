@@ -1,12 +1,26 @@
 // What the network explorers (relu.js, deltas.js) share: the network held in the model's
-// traits, the parameter picker (a labelled <select> and a value slider), the units' places in
-// the SVG drawing, number tables, and a scrollable box for them. The traits are those of
-// backprop/widgets/_network.py (NetworkExplorer).
-import { el, fmt, nextId, save, slider } from "./ui.js";
+// traits, both passes for them, the controls (sliders for x or t, the parameter picker: a
+// labelled <select> and a value slider, Reset, the readout), the SVG drawing of the units and
+// weights and its legend, number tables and a scrollable box for them. The traits are those
+// of backprop/widgets/_network.py (NetworkExplorer).
+import { networkBackward, networkForward } from "./numerics.js";
+import { attrs, bindModel, button, el, fmt, frame, nextId, onFrame, save, slider, summary, svgEl, svgRoot } from "./ui.js";
+
+/** The traits a network explorer redraws for when Python (or another view) changes them. */
+const TRAITS = ["x", "t", "weights", "biases", "parameter", "loss_name"];
+/** The width of the network drawing (its viewBox). */
+const WIDTH = 460;
 
 /** The network the traits hold, for numerics.js: { W, b, activations }. */
 export function netOf(model) {
   return { W: model.get("weights"), b: model.get("biases"), activations: model.get("activations") };
+}
+
+/** Both passes for one sample x with targets t: { trace, grads } (numerics.js). */
+export function networkState(net, x, t, loss) {
+  const trace = networkForward(net, [x]);
+  const grads = networkBackward(net, trace, [t], loss);
+  return { trace, grads };
 }
 
 /** Layer widths, input first. */
@@ -87,6 +101,189 @@ export function picker(model, parent, onInput) {
   }
   sync();
   return { select, value, sync };
+}
+
+/**
+ * A network explorer's view (relu.js, deltas.js), built in this order: its frame (class
+ * bp-<name>, data-explorer=name), the controls (networkControls with `controls`), the
+ * drawing (networkFigure with `figure`) and its legend ([items, note]). The caller adds
+ * its tables to `root`, then calls run(draw): draw(state) runs at every redraw, with
+ * state = { net, x, t, trace, grads, key, picked } for the traits now; run returns the
+ * view's cleanup. drawWeights(state, isZero) and drawUnits(state, drawUnit) draw the
+ * figure (see those); setReadout(text, y, loss) writes the readout line, with the output
+ * y and the loss in full for the tests; `text` is the summary line.
+ */
+export function networkView(model, host, { name, title, controls, figure, legend: [items, note] }) {
+  addStyle("bp-network-css", NETWORK_CSS);
+  const root = frame(host, { name, title });
+  root.dataset.explorer = name;
+  let draw = null;
+  const redraw = onFrame(root, () => draw(stateOf(model)));
+  const { readout, text, sync } = networkControls(model, root, controls, redraw);
+  const { figure: fig, edges, units } = networkFigure(root, sizesOf(netOf(model)), figure);
+  legend(fig, items, note);
+  return {
+    root,
+    text,
+    drawWeights: ({ net, picked }, isZero) => drawWeights(edges, net, picked, isZero),
+    drawUnits: ({ x, picked }, drawUnit) => drawUnits(units, x, picked, drawUnit),
+    setReadout(line, y, loss) {
+      readout.textContent = line;
+      readout.dataset.output = JSON.stringify(y);
+      readout.dataset.loss = String(loss);
+    },
+    run(drawState) {
+      draw = drawState;
+      const unbind = bindModel(model, TRAITS, sync);
+      redraw.now();
+      return () => {
+        redraw.cancel();
+        unbind();
+      };
+    },
+  };
+}
+
+/** The network, the sample, both passes and the picked parameter, as the traits hold them now. */
+function stateOf(model) {
+  const net = netOf(model);
+  const x = model.get("x");
+  const t = model.get("t");
+  const key = model.get("parameter");
+  return { net, x, t, ...networkState(net, x, t, model.get("loss_name")), key, picked: parseKey(key) };
+}
+
+/**
+ * A network explorer's controls, in this order: a group (aria-label `group`) with a slider
+ * per entry of the list trait `name` (x or t; label(k), from min to max) and the parameter
+ * picker; a Reset button back to the starting traits; the readout line; the summary.
+ * redraw() runs after every move. Returns { readout, text, sync }: sync() re-reads the model
+ * into the sliders and redraws (Reset calls it).
+ */
+function networkControls(model, root, { group, name, label, min, max }, redraw) {
+  const controls = el("div", { class: "bp-controls", role: "group", "aria-label": group }, root);
+  const entries = model.get(name).map((v, k) =>
+    slider({
+      label: label(k),
+      name: `${name}${k + 1}`,
+      min,
+      max,
+      step: 0.05,
+      value: v,
+      parent: controls,
+      onInput: (val) => {
+        setEntry(model, name, k, val);
+        redraw();
+      },
+    }),
+  );
+  const pick = picker(model, controls, () => redraw());
+  const buttons = el("div", { class: "bp-buttons" }, root);
+  button(
+    "Reset",
+    () => {
+      save(model, model.get("initial"));
+      sync();
+    },
+    buttons,
+  );
+  const readout = el("p", { class: "bp-readout" }, root);
+  const text = summary(root);
+  function sync() {
+    const values = model.get(name);
+    entries.forEach((s, k) => s.set(values[k]));
+    pick.sync();
+    redraw();
+  }
+  return { readout, text, sync };
+}
+
+/**
+ * The drawing of the network in a new <div> of root: an SVG (WIDTH wide, at least minHeight
+ * high, accessible name `title`) with a line per weight, then (on top of them) a group per
+ * unit at its place (see layout): a circle of radius r, its name (unitName(l, i)) at nameY
+ * above the centre, a value line and a line below the circle. Returns { figure, edges, units }:
+ * edges[l - 1][i][j] is the line of W⁽ˡ⁾_ij, units[l][i] is { g, circle, value, below }.
+ */
+function networkFigure(root, sizes, { minHeight, r, title, nameY, unitName }) {
+  const height = Math.max(minHeight, 90 * Math.max(...sizes) + 40);
+  const pos = layout(sizes, WIDTH, height);
+  const figure = el("div", {}, root);
+  const svg = svgRoot(figure, { width: WIDTH, height, title });
+  const edgeG = svgEl("g", {}, svg);
+  const unitG = svgEl("g", {}, svg);
+  const edges = [];
+  for (let l = 1; l < sizes.length; l++) {
+    edges.push(
+      pos[l - 1].map(([x0, y0]) =>
+        pos[l].map(([x1, y1]) => svgEl("line", { x1: x0 + r, y1: y0, x2: x1 - r, y2: y1, class: "bp-weight" }, edgeG)),
+      ),
+    );
+  }
+  const units = pos.map((col, l) =>
+    col.map(([cx, cy], i) => {
+      const g = svgEl("g", { class: l === 0 ? "bp-unit bp-input" : "bp-unit" }, unitG);
+      const circle = svgEl("circle", { cx, cy, r }, g);
+      const name = svgEl("text", { x: cx, y: cy - nameY }, g);
+      const value = svgEl("text", { x: cx, y: cy + 12 }, g);
+      const below = svgEl("text", { x: cx, y: cy + r + 14, class: "bp-outside" }, g);
+      name.textContent = unitName(l, i);
+      return { g, circle, value, below };
+    }),
+  );
+  return { figure, edges, units };
+}
+
+/** The legend under the figure: a swatch per [color, label] of `items`, then `note`. */
+function legend(figure, items, note) {
+  const box = el("p", { class: "bp-legend" }, figure);
+  for (const [color, label] of items) {
+    const item = el("span", {}, box);
+    el("span", { class: "bp-swatch", style: `background:${color}` }, item);
+    item.append(label);
+  }
+  el("span", {}, box, note);
+}
+
+/**
+ * Draw the weights: each line's width by |W| (relative to its layer's largest), bp-active on
+ * the picked weight, bp-zero (dotted) where isZero(l, i, j). Returns how many are zero.
+ */
+function drawWeights(edges, net, picked, isZero = () => false) {
+  let zeroed = 0;
+  edges.forEach((rows, k) => {
+    const Wl = net.W[k];
+    const top = Math.max(1e-12, ...Wl.flat().map(Math.abs));
+    rows.forEach((row, i) =>
+      row.forEach((line, j) => {
+        const zero = isZero(k + 1, i, j);
+        zeroed += zero ? 1 : 0;
+        const active = picked.kind === "W" && picked.l === k && picked.i === i && picked.j === j;
+        attrs(line, {
+          "stroke-width": 1 + 3.5 * (Math.abs(Wl[i][j]) / top),
+          class: `bp-weight${zero ? " bp-zero" : ""}${active ? " bp-active" : ""}`,
+        });
+      }),
+    );
+  });
+  return zeroed;
+}
+
+/**
+ * Draw the units: the inputs show x; every other unit is drawn by drawUnit(u, l, j) and marked
+ * bp-active when its bias is the picked parameter.
+ */
+function drawUnits(units, x, picked, drawUnit) {
+  units[0].forEach((u, i) => {
+    u.value.textContent = fmt(x[i], 2);
+  });
+  for (let l = 1; l < units.length; l++) {
+    units[l].forEach((u, j) => {
+      drawUnit(u, l, j);
+      const active = picked.kind === "b" && picked.l === l - 1 && picked.j === j;
+      u.g.setAttribute("class", `bp-unit${active ? " bp-active" : ""}`);
+    });
+  }
 }
 
 /** Units' centres: column l at x, the units of a column spread evenly around the middle. */

@@ -3,6 +3,7 @@
 // - fmt(x, digits): the one number format of every readout and summary;
 // - slider({...}): a labelled <input type=range> with a numeric <output> (keyboard, mouse, touch);
 // - button(text, onClick), summary(): a visible live text line (aria-live) for screen readers;
+// - stepControls(root, go, setStep): a stepper's step text, Back/Next/Restart buttons and counter;
 // - svgEl(tag, attrs, parent), svgRoot(...): SVG helpers;
 // - onFrame(root, draw): a requestAnimationFrame redraw scheduler that marks each finished
 //   redraw on the root (data-frames and a "bp-redraw" event; the tests and the bench wait for it);
@@ -164,6 +165,24 @@ export function summary(parent) {
       if (p.textContent !== text) p.textContent = text;
     },
   };
+}
+
+/**
+ * A stepper's controls: its step text (a summary() line with class bp-step-text), then a
+ * "Steps" group of ← Back and Next → (go(-1), go(1)), Restart (setStep(0)), the `extra`
+ * buttons ([text, onClick] each) and a step counter (a bp-readout span).
+ * Returns { text, back, next, restart, extra: [buttons], counter }.
+ */
+export function stepControls(root, go, setStep, extra = []) {
+  const text = summary(root);
+  text.node.classList.add("bp-step-text");
+  const buttons = el("div", { class: "bp-buttons", role: "group", "aria-label": "Steps" }, root);
+  const back = button("← Back", () => go(-1), buttons);
+  const next = button("Next →", () => go(1), buttons);
+  const restart = button("Restart", () => setStep(0), buttons);
+  const more = extra.map(([label, onClick]) => button(label, onClick, buttons));
+  const counter = el("span", { class: "bp-readout", "aria-hidden": "true" }, buttons);
+  return { text, back, next, restart, extra: more, counter };
 }
 
 /**
