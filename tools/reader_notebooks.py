@@ -22,7 +22,9 @@ MIME types and ``metadata.scrapbook.name``; the chapters are stored executed):
   collapsed ``<details>`` in the book edition, dropped in the student edition;
 - ``{math}`` role -> ``$...$``; ``math`` directive -> ``$$...$$``; ``$$`` stays;
 - ``{doc}``, ``{ref}``, ``{numref}``, ``{eq}`` -> links to the website's pages;
-- ``figure``/``image`` -> ``![alt](path)`` with the caption below.
+- ``figure``/``image`` -> ``![alt](path)`` with the caption below;
+- ``only`` -> its body when its expression holds with the tag ``student_edition`` set in
+  the student edition only, else nothing.
 
 Code cells keep their code; ``remove-cell`` cells are dropped, ``remove-input`` and
 ``hide-input`` cells stay with their input collapsed (``metadata.jupyter.source_hidden``),
@@ -75,6 +77,7 @@ from markdown_it.token import Token
 from myst_nb.core.variables import format_plain_text
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
+from sphinx.util.tags import Tags
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "_build" / "notebooks"
@@ -98,6 +101,9 @@ ADMONITIONS = {
     "topic": "",
 }
 # Directives whose text is for the website only (no meaning in a notebook).
+#: The tag of ``{only}`` blocks that only the student edition shows (the website's build
+#: never sets it; backprop.instructor.student_filter resolves them in the student copy).
+STUDENT_TAG = "student_edition"
 DROPPED = {"eval-rst", "toctree", "tableofcontents", "bibliography", "code-cell", "raw"}
 SOLUTION_OPEN = "\x00solution-start\x00"
 SOLUTION_CLOSE = "\x00solution-end\x00"
@@ -467,6 +473,9 @@ class Converter:
                 return _details(f"<b>{title or 'Details'}</b>", body)
             head = f"**{self.convert_inline(title)}**\n\n" if title else ""
             return _quote(head + body)
+        if name == "only":  # the edition's side of an {only} student_edition pair
+            shown = Tags([STUDENT_TAG] if self.student else []).eval_condition(d.argument)
+            return self.convert(d.body).strip() if shown else ""
         if name in DROPPED:
             return ""
         if name in ("code", "code-block", "sourcecode"):

@@ -12,9 +12,10 @@ import re
 
 import nbformat
 import pytest
+import yaml
 from backprop import exercises as E
 from backprop.instructor.leaks import WORKED_IN_TEXT, find_leaks
-from backprop.instructor.student_build import BANNER, prepare
+from backprop.instructor.student_build import BANNER, STUDENT_OMITS, omit_pages, prepare
 from instructor_helpers import ROOT
 
 from tools.toc import notebooks
@@ -38,6 +39,97 @@ def test_prepare_copies_and_filters_the_book(tmp_path):
             assert not re.search(r"""glue\(\s*["']\w+_sol["']""", cell.source), nb_path
             assert not cell.get("outputs"), nb_path
     assert "student edition" in (book / "intro.md").read_text()
+
+
+#: What the student edition must not tell its readers: it has no launch (Binder, Colab)
+#: or repository buttons, no worked solutions, no verdicts, and no instructors' page.
+OFFERS_NOT = {
+    "the launch buttons": re.compile(r"Binder|rocket icon|launch button", re.I),
+    "a verdict": re.compile(r"press \*\*Check\*\*|whether it is right", re.I),
+    "the worked solutions": re.compile(r"Show the solution|worked solution is", re.I),
+    "the repository": re.compile(r"git clone|<this repository>", re.I),
+    "the instructors' page": re.compile(r"\{doc\}`[^`]*instructors|instructors\.(md|html)"),
+    "the other edition's text": re.compile(r"\{only\}\s*(not\s+)?student_edition"),
+}
+
+
+def _toc_pages(node):
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        for value in node.values():
+            yield from _toc_pages(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _toc_pages(value)
+
+
+def _page_texts(book):
+    """(page, text a reader is shown) of every page of the book at ``book`` (_toc.yml's)."""
+    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
+    for page in [toc["root"], *_toc_pages(toc["parts"])]:
+        path = next(book / (page + s) for s in (".md", ".ipynb") if (book / (page + s)).is_file())
+        if path.suffix == ".ipynb":
+            nb = nbformat.read(path, as_version=4)
+            text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        else:
+            text = path.read_text(encoding="utf-8")
+        yield path.relative_to(book).as_posix(), text
+
+
+def test_the_student_edition_says_only_what_it_offers(tmp_path):
+    book = tmp_path / "book"
+    prepare(ROOT, book)
+    # No instructors' page: not its file, its _toc.yml entry or its caption.
+    assert STUDENT_OMITS == ("instructors",)
+    assert not (book / "instructors.md").exists()
+    toc = (book / "_toc.yml").read_text(encoding="utf-8")
+    assert "instructors" not in toc and "For instructors" not in toc
+    parts = yaml.safe_load(toc)["parts"]
+    assert [p["caption"] for p in parts] == ["Backpropagation", "Appendices"]
+    assert all(p["chapters"] for p in parts)
+    # No page promises a button, a verdict, a solution or a page this edition lacks ...
+    said = [
+        f"{page}: {what}: {m[0]!r}"
+        for page, text in _page_texts(book)
+        for what, pattern in OFFERS_NOT.items()
+        for m in pattern.finditer(text)
+    ]
+    assert not said, "\n".join(said)
+    # ... and the buttons are off indeed (the download button stays: the intro names it).
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    assert "binderhub_url" not in config["launch_buttons"]
+    assert "colab_url" not in config["launch_buttons"]
+    assert config["html"]["use_repository_button"] is False
+    intro = (book / "intro.md").read_text(encoding="utf-8")
+    assert "download icon" in intro and "checked in class" in intro
+
+
+def test_the_full_edition_keeps_its_own_text():
+    # The patterns above find what the full edition says: the test is not vacuous.
+    intro = (ROOT / "intro.md").read_text(encoding="utf-8")
+    for what in ("the launch buttons", "a verdict", "the worked solutions", "the repository"):
+        assert OFFERS_NOT[what].search(intro), what
+    assert (ROOT / "instructors.md").is_file() and "instructors" in (ROOT / "_toc.yml").read_text()
+
+
+def test_a_link_to_a_left_out_page_is_an_error(tmp_path):
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nparts:\n  - caption: Book\n    chapters:\n"
+        "      - file: a\n  - caption: For teachers\n    chapters:\n      - file: t\n"
+    )
+    (tmp_path / "intro.md").write_text("# Intro\n\nSee {doc}`the teachers' page <t>`.\n")
+    (tmp_path / "a.md").write_text("# A\n")
+    (tmp_path / "t.md").write_text("# T\n")
+    with pytest.raises(ValueError, match=r"intro\.md: \{doc\}`the teachers' page <t>`"):
+        omit_pages(tmp_path, ["t"])
+    (tmp_path / "intro.md").write_text("# Intro\n\nSee [a](a.md).\n")
+    omit_pages(tmp_path, ["t"])
+    assert not (tmp_path / "t.md").exists()
+    toc = yaml.safe_load((tmp_path / "_toc.yml").read_text())
+    assert toc["parts"] == [{"caption": "Book", "chapters": [{"file": "a"}]}]
+    with pytest.raises(ValueError, match="root page"):
+        omit_pages(tmp_path, ["intro"])
 
 
 def _book_exercises():
@@ -99,6 +191,19 @@ def test_the_pages_are_there_and_say_they_are_the_student_edition(site):
         assert 'class="solution' not in text and "Solution to Exercise" not in text
     intro = (site / "intro.html").read_text(encoding="utf-8")
     assert "student edition" in intro and "checked in class" in intro
+    # No instructors' page, and no page says what this edition does not offer.
+    assert not (site / "instructors.html").exists()
+    for page in [
+        site / "intro.html",
+        *(site / p.relative_to(ROOT).with_suffix(".html") for p in notebooks()),
+    ]:
+        html = page.read_text(encoding="utf-8")
+        assert "instructors.html" not in html and "For instructors" not in html, page
+        assert "btn-launch" not in html and "mybinder" not in html, page  # no buttons
+        assert "btn-source-repository-button" not in html, page
+        text = re.sub(r"<script.*?</script>|<[^>]+>", " ", html, flags=re.S)
+        said = [w for w, p in OFFERS_NOT.items() if p.search(text)]
+        assert not said, (page, said)
     assert "Solution to" not in (site / "searchindex.js").read_text(encoding="utf-8")
     assert BANNER.count(":::") == 2
 

@@ -1,11 +1,18 @@
 """Filtering the book's sources for the student edition: solution blocks of every kind,
-the glue calls only they displayed, and notebooks' outputs."""
+the glue calls only they displayed, notebooks' outputs, and the text of the full edition
+(``{only} not student_edition``) in place of the student edition's."""
 
 from __future__ import annotations
 
 import nbformat
 import pytest
-from backprop.instructor.student_filter import filter_notebook, strip_glue, strip_solutions
+from backprop.instructor.student_filter import (
+    filter_notebook,
+    filter_tree,
+    resolve_editions,
+    strip_glue,
+    strip_solutions,
+)
 
 SOURCE = """\
 Before.
@@ -89,3 +96,53 @@ def test_filter_notebook_strips_solutions_glue_and_outputs():
     assert filter_notebook(nb) == 1
     assert [c.source for c in nb.cells] == ['glue("k_q", 1)\n', "Text."]
     assert nb.cells[0].outputs == [] and "widgets" not in nb.metadata
+
+
+EDITIONS = """\
+Both editions.
+
+:::{only} not student_edition
+Press **Check**; **Show the solution** opens the worked solution.
+
+```python
+:::
+```
+:::
+
+:::{only} student_edition
+Your answers are checked in class.
+
+```{note}
+Nested.
+```
+:::
+
+::::{only} html
+Left to Sphinx.
+::::
+
+After.
+"""
+
+
+def test_resolve_editions_keeps_the_student_side_of_each_pair():
+    out = resolve_editions(EDITIONS)
+    assert "Show the solution" not in out and "**Check**" not in out
+    assert "Your answers are checked in class." in out and "```{note}\nNested.\n```" in out
+    assert "student_edition" not in out  # no directive left around the kept text
+    assert "::::{only} html\nLeft to Sphinx.\n::::" in out  # other expressions: Sphinx's
+    assert out.startswith("Both editions.\n") and out.endswith("After.\n")
+    assert "\n\n\n" not in out
+    assert resolve_editions(out) == out
+    with pytest.raises(ValueError, match="never closed"):
+        resolve_editions(":::{only} student_edition\nno end\n")
+
+
+def test_filter_notebook_and_tree_resolve_the_editions(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(EDITIONS)])
+    filter_notebook(nb)
+    assert "Show the solution" not in nb.cells[0].source
+    assert "checked in class" in nb.cells[0].source
+    (tmp_path / "page.md").write_text(EDITIONS, encoding="utf-8")
+    filter_tree(tmp_path)
+    assert (tmp_path / "page.md").read_text(encoding="utf-8") == resolve_editions(EDITIONS)

@@ -202,6 +202,18 @@ def test_student_edition_drops_the_solutions_and_every_stored_output():
     )
 
 
+def test_only_blocks_show_the_side_of_the_notebooks_edition():
+    text = (
+        "Both.\n\n:::{only} not student_edition\nPress **Check**.\n:::\n\n"
+        ":::{only} student_edition\nChecked in class.\n:::\n"
+    )
+    (book,), _, warnings = convert(text)
+    assert "Press **Check**." in book and "Checked in class" not in book
+    assert "only" not in book and ":::" not in book and not warnings
+    (student,), _, _ = convert(text, student=True)
+    assert "Checked in class." in student and "Check**" not in student
+
+
 def test_gated_exercise_and_markdown_solution_become_one_details_cell():
     mds, _, _ = convert(
         "::::{exercise-start} Gated\n:label: ex-g\n::::\n\nThe question.",

@@ -4,10 +4,16 @@ sphinx-exercise's ``hide_solutions`` crashes on gated solution blocks, so the
 edition is built from a filtered copy of the book instead:
 
 1. copy the book's sources to a temporary folder (no ``_build``, ``.venv``, tests);
-2. filter them (:mod:`~backprop.instructor.student_filter`): delete the solution
-   blocks, the ``glue(...)`` calls only they displayed, and every stored output;
-3. turn the launch buttons off in the copy's ``_config.yml`` (they would open the
-   full notebooks of the repository) and mark the title as the student edition;
+2. filter them (:mod:`~backprop.instructor.student_filter`): keep the student
+   edition's side of every ``{only} student_edition`` / ``{only} not student_edition``
+   pair, delete the solution blocks, the ``glue(...)`` calls only they displayed,
+   and every stored output;
+3. leave out the pages of :data:`STUDENT_OMITS` (the instructors' page: the files
+   and their entries in ``_toc.yml``; a link to them left in another page is an
+   error), turn the launch and repository buttons off in the copy's ``_config.yml``
+   (they would open the full notebooks of the repository; the download button stays,
+   and serves the student edition's own notebooks) and mark the title as the
+   student edition;
 4. build it with ``BACKPROP_STUDENT_EDITION=1``, so the notebooks are re-executed
    and every exercise widget is saved without its answer;
 5. check the result with :func:`~backprop.instructor.leaks.find_leaks` and move
@@ -17,6 +23,7 @@ edition is built from a filtered copy of the book instead:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +31,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import nbformat
 import yaml
 
 from ..exercises import STUDENT_EDITION_ENV
@@ -35,6 +43,9 @@ IGNORE_TOP = {"_build", ".venv", ".git", "tests", "benchmarks", "lib", ".ci"}
 #: Big folders the build reads but does not change: linked, not copied.
 LINK_TOP = ("node_modules",)
 IGNORE_ANY = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".jupyter_cache", ".ruff_cache"}
+#: Pages the student edition leaves out (as _toc.yml names them, without suffix): the
+#: instructors' page is about making, grading and keying assignments.
+STUDENT_OMITS = ("instructors",)
 #: Jupyter Book's flags for the build (the same as ``make book``).
 JB_FLAGS = ("-W", "-n", "--keep-going")
 
@@ -59,11 +70,95 @@ def prepare(root: Path, dest: Path) -> int:
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
     # Launch buttons open the repository's notebooks, which carry the solutions.
     config["launch_buttons"] = {"notebook_interface": "classic", "thebe": False}
+    # So does the repository; the pages say what this edition offers instead.
+    html = config.get("html") or {}
+    config["html"] = {**html, "use_repository_button": False}
     config["title"] = f"{config.get('title', 'Book')} (student edition)"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     count = filter_tree(dest)
+    omit_pages(dest, STUDENT_OMITS)
     _add_banner(dest)
     return count
+
+
+def _toc_file(entry: object) -> str | None:
+    if isinstance(entry, dict) and isinstance(entry.get("file"), str):
+        return str(Path(entry["file"]).with_suffix("")) if "." in entry["file"] else entry["file"]
+    return None
+
+
+def _toc_pages(node: object) -> list[str]:
+    """Every page of a _toc.yml (``root`` and each ``file``), suffixes removed."""
+    if isinstance(node, list):
+        return [p for e in node for p in _toc_pages(e)]
+    if isinstance(node, dict):
+        own = [str(node[k]) for k in ("root", "file") if isinstance(node.get(k), str)]
+        own = [str(Path(p).with_suffix("")) if "." in p else p for p in own]
+        return own + [p for v in node.values() for p in _toc_pages(v)]
+    return []
+
+
+def _prune_toc(node: object, omits: set[str]) -> object:
+    """``node`` of a _toc.yml without the entries of ``omits`` (and parts left empty)."""
+    if isinstance(node, list):
+        kept = [_prune_toc(e, omits) for e in node if _toc_file(e) not in omits]
+        return [e for e in kept if e is not None]
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            value = _prune_toc(value, omits)
+            if key in ("parts", "chapters", "sections") and value == []:
+                if key != "parts" and _toc_file(node) is None:
+                    return None  # a part (or a caption-only entry) with nothing left in it
+                continue
+            out[key] = value
+        return out
+    return node
+
+
+def _link_pattern(page: str) -> re.Pattern[str]:
+    """A MyST ``{doc}`` role or a Markdown link to ``page`` (relative or absolute)."""
+    p = re.escape(page)
+    return re.compile(
+        rf"\{{doc\}}`(?:[^`]*<)?[./]*{p}>?`|\]\([./]*{p}(?:\.md|\.ipynb|\.html)?(?:#[^)]*)?\)"
+    )
+
+
+def omit_pages(dest: Path, omits: tuple[str, ...] | list[str]) -> None:
+    """Delete the pages ``omits`` (paths without suffix) of the book at ``dest``.
+
+    Their files and _toc.yml entries go (a part whose pages all go goes too). Raises
+    ``ValueError`` if another page still links to one: the build would fail on it, and
+    the sentence belongs in an ``{only} not student_edition`` block.
+    """
+    omit = set(omits)
+    toc_path = dest / "_toc.yml"
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8")) or {}
+    if str(toc.get("root", "")) in omit:
+        raise ValueError(
+            f"the student edition cannot leave out the book's root page {toc['root']!r}"
+        )
+    toc = _prune_toc(toc, omit)
+    toc_path.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    for page in omit:
+        for suffix in (".md", ".ipynb"):
+            (dest / (page + suffix)).unlink(missing_ok=True)
+    pages = [dest / (p + s) for p in _toc_pages(toc) for s in (".md", ".ipynb")]
+    links = []
+    for page in sorted(omit):
+        pattern = _link_pattern(page)
+        for path in filter(Path.is_file, pages):
+            if path.suffix == ".ipynb":
+                nb = nbformat.read(path, as_version=4)
+                text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+            else:
+                text = path.read_text(encoding="utf-8")
+            links += [f"{path.relative_to(dest)}: {m[0]}" for m in pattern.finditer(text)]
+    if links:
+        raise ValueError(
+            "pages of the student edition link to a page it leaves out (put the sentence "
+            "in a ':::{only} not student_edition' block):\n" + "\n".join(links)
+        )
 
 
 BANNER = (

@@ -6,6 +6,15 @@ backtick and tilde fences, nested fences, and sphinx-exercise's gated
 the ``glue(...)`` calls whose names only those blocks displayed;
 :func:`filter_notebook` and :func:`filter_tree` apply both to notebooks (and
 clear their stored outputs and widget state) and Markdown files.
+
+Text that differs between the editions is written with Sphinx's ``only`` directive and
+the tag :data:`STUDENT_TAG`: ``:::{only} not student_edition`` ... ``:::`` holds what
+only the full edition says (the launch buttons, the worked solutions, the instructors'
+page), ``:::{only} student_edition`` ... ``:::`` what the student edition says instead.
+The full edition's build never sets the tag, so Sphinx shows the first and hides the
+second; :func:`resolve_editions` (part of :func:`filter_notebook` and
+:func:`filter_tree`) turns the copy's text into the student edition's own, so that its
+sources (which the site publishes) say one thing too.
 """
 
 from __future__ import annotations
@@ -89,6 +98,38 @@ def _block_end(lines: Sequence[str], start: int) -> int:
     raise ValueError(f"the block opened on line {start + 1} is never closed")
 
 
+#: The tag of the student edition in ``{only}`` directives (see the module's docstring).
+STUDENT_TAG = "student_edition"
+_ONLY_ARG = re.compile(rf"^\s*(?P<neg>not\s+)?{STUDENT_TAG}\s*$")
+
+
+def resolve_editions(text: str) -> str:
+    """``text`` as the student edition has it.
+
+    ``{only} student_edition`` blocks are replaced by their body and ``{only} not
+    student_edition`` blocks are removed (any fence: colon, backtick, tilde); ``only``
+    blocks with other expressions are left to Sphinx.
+    """
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _OPEN.match(lines[i])
+        arg = _ONLY_ARG.match(lines[i][m.end() :]) if m is not None else None
+        if m is None or m["name"] != "only" or arg is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        end = _block_end(lines, i)
+        if not arg["neg"]:
+            out.append(resolve_editions("".join(lines[i + 1 : end])))
+        i = end + 1
+        # Drop one blank line after a removed block so no double gap remains.
+        if arg["neg"] and i < len(lines) and not lines[i].strip() and out and not out[-1].strip():
+            i += 1
+    return "".join(out)
+
+
 def strip_glue(source: str, names: Iterable[str]) -> str:
     """``source`` (a code cell) without the ``glue("name", ...)`` calls of ``names``."""
     names = set(names)
@@ -129,6 +170,7 @@ def filter_notebook(nb: nbformat.NotebookNode) -> int:
     count = 0
     for cell in nb.cells:
         if cell.cell_type in ("markdown", "raw"):
+            cell.source = resolve_editions(cell.source)
             new, names = strip_solutions(cell.source)
             if new != cell.source:
                 count += _blocks(cell.source)
@@ -155,7 +197,7 @@ def filter_tree(root: Path) -> int:
             nbformat.write(nb, path)
         elif path.suffix == ".md":
             text = path.read_text(encoding="utf-8")
-            new, _ = strip_solutions(text)
+            new, _ = strip_solutions(resolve_editions(text))
             if new != text:
                 count += _blocks(text)
                 path.write_text(new, encoding="utf-8")
