@@ -4,6 +4,7 @@ computation, finite differences and autograd), construction, copying and errors.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 
 import autograd.numpy as anp
@@ -483,3 +484,13 @@ def test_three_dimensional_x_and_text_are_rejected():
 def test_bad_construction_raises_a_clear_error(weights, biases, acts, pattern):
     with pytest.raises(ValueError, match=re.compile(pattern)):
         bp.Network(weights, biases, acts)
+
+
+def test_delta_rms_is_the_root_mean_square_of_each_layers_deltas():
+    net = bp.Network.random([4, 6, 5, 3], ["tanh", "relu", "identity"], seed=2)
+    rng = np.random.default_rng(3)
+    g = net.gradients(rng.normal(size=(7, 4)), rng.normal(size=(7, 3)))
+    r = g.delta_rms()
+    assert r.shape == (3,)
+    for l, d in enumerate(g.dz):
+        assert r[l] == pytest.approx(math.sqrt(sum(v * v for v in d.ravel()) / d.size), rel=1e-14)

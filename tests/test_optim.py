@@ -309,3 +309,52 @@ def test_loss_grid_evaluates_f_at_every_grid_point():
 def test_loss_grid_rejects_bad_limits(xlim, ylim, n):
     with pytest.raises(ValueError):
         loss_grid(lambda p: 0.0, xlim, ylim, n)
+
+
+# ---- clip_gradients -----------------------------------------------------------
+
+
+def _grads(seed=0):
+    net = bp.Network.random([3, 5, 2], ["tanh", "identity"], seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    return net.gradients(rng.normal(size=(6, 3)), 10 * rng.normal(size=(6, 2)), "mse")
+
+
+def _norm(g):
+    return math.sqrt(sum(float(np.sum(d * d)) for d in (*g.dW, *g.db)))
+
+
+def test_clip_gradients_scales_a_long_gradient_to_max_norm_keeping_its_direction():
+    g = _grads()
+    before = [d.copy() for d in (*g.dW, *g.db)]
+    dz = [d.copy() for d in g.dz]
+    norm = bp.clip_gradients(g, 0.5)
+    assert norm == pytest.approx(math.sqrt(sum(float(np.sum(d * d)) for d in before)), rel=1e-14)
+    assert norm > 0.5  # the case clips
+    assert _norm(g) == pytest.approx(0.5, rel=1e-14)
+    for d, old in zip((*g.dW, *g.db), before, strict=True):
+        np.testing.assert_allclose(d, old * (0.5 / norm), rtol=1e-15)
+    for d, old in zip(g.dz, dz, strict=True):
+        np.testing.assert_array_equal(d, old)  # the deltas are not parameters' gradients
+
+
+def test_clip_gradients_leaves_a_short_gradient_alone():
+    g = _grads()
+    before = [d.copy() for d in (*g.dW, *g.db)]
+    norm = bp.clip_gradients(g, 1e6)
+    assert norm == pytest.approx(_norm(g), rel=1e-15)
+    for d, old in zip((*g.dW, *g.db), before, strict=True):
+        np.testing.assert_array_equal(d, old)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, math.nan, math.inf])
+def test_clip_gradients_rejects_a_bad_max_norm(bad):
+    with pytest.raises(ValueError, match="max_norm must be a positive number"):
+        bp.clip_gradients(_grads(), bad)
+
+
+def test_clip_gradients_rejects_a_non_finite_gradient():
+    g = _grads()
+    g.dW[0][0, 0] = math.inf
+    with pytest.raises(ValueError, match="norm is inf"):
+        bp.clip_gradients(g, 1.0)

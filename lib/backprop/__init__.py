@@ -16,7 +16,7 @@ from .exercises import Exercise, Feedback, check_answer, parse_answer
 from .gradcheck import gradient_check, numerical_gradient, relative_error
 from .losses import LOSSES, Loss, get_loss
 from .network import Gradients, Network, Trace
-from .optim import History, sgd_step, train
+from .optim import History, clip_gradients, sgd_step, train
 from .toy_model import ToyGradients, ToyModel, ToyTrace
 
 __version__ = "0.1.0"
@@ -49,6 +49,7 @@ __all__ = [
     "Trace",
     "activations",
     "check_answer",
+    "clip_gradients",
     "data",
     "exercises",
     "get_activation",

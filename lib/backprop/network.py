@@ -67,6 +67,12 @@ class Gradients:
     dz: list[Array]
     da: list[Array]
 
+    def delta_rms(self) -> Array:
+        r"""The size of each layer's deltas: entry $l - 1$ is the root mean square
+        $\sqrt{\operatorname{mean}\big((\delta^{(l)})^2\big)}$ over samples and units,
+        for $l = 1, \dots, L$ (a list of how the backward signal grows or shrinks with depth)."""
+        return np.array([np.sqrt(np.mean(np.square(d))) for d in self.dz])
+
 
 def _check_targets(T: ArrayLike, Y: Array) -> Array:
     """Targets as float64 of the output's shape (a 1-D T is accepted for one output)."""

@@ -23,6 +23,28 @@ def sgd_step(net: Network, grads: Gradients, lr: float) -> None:
         _subtract_scaled(b, db, lr)  # b -= lr * db
 
 
+def clip_gradients(grads: Gradients, max_norm: float) -> float:
+    r"""Clip the gradient by its global norm, in place; returns the norm before clipping.
+
+    The norm is over every parameter's gradient at once,
+    $\lVert g \rVert = \big(\sum_l \lVert \partial L/\partial W^{(l)} \rVert_F^2
+    + \lVert \partial L/\partial b^{(l)} \rVert^2\big)^{1/2}$. When it exceeds
+    ``max_norm`` every ``dW`` and ``db`` is multiplied by ``max_norm / norm``: the step keeps
+    its direction and its length becomes ``max_norm``. A smaller norm is left alone.
+    ``dz`` and ``da`` are not touched. A non-finite norm raises (no direction to keep).
+    """
+    if not np.isfinite(max_norm) or max_norm <= 0:
+        raise ValueError(f"max_norm must be a positive number; got {max_norm}")
+    norm = float(np.sqrt(sum(np.sum(np.square(g)) for g in (*grads.dW, *grads.db))))
+    if not np.isfinite(norm):
+        raise ValueError(f"the gradient's norm is {norm}: clipping cannot give it a direction")
+    if norm > max_norm:
+        scale = max_norm / norm
+        for g in (*grads.dW, *grads.db):
+            g *= scale
+    return norm
+
+
 # Entries per block in _subtract_scaled: 512 KiB of float64, small enough to stay in cache.
 _BLOCK = 1 << 16
 
