@@ -1,76 +1,62 @@
-"""The exercises of chapter 7, against formulas written out independently."""
+"""The exercises of the autodiff chapter (backprop.bank.autodiff), checked against
+independent derivations: autograd for the derivatives, a parameter count by hand for the
+cost. (tests/exercises/test_registry.py checks every registered exercise's mechanics.)"""
 
 from __future__ import annotations
 
-import math
-
-import backprop as bp
+import autograd.numpy as anp
+import backprop.exercises as E
 import numpy as np
-import pytest
+from autograd import grad
 
-SEEDS = range(21)
-KEYS = ["ch07.params", "ch07.softmax-loss", "ch07.output-delta", "ch07.steps", "ch07.accuracy"]
+SEEDS = range(60)
 
 
-def test_params_is_the_layer_sum():
+def answers(key):
     for seed in SEEDS:
-        ex = bp.exercises.make("ch07.params", seed)
-        a, h, c = ex.params["sizes"]
-        assert ex.answer == (a * h + h + h * c + c,)
-    # The book's variant is not the chapter's own 64-32-10 network, whose count the text gives.
-    assert bp.exercises.make("ch07.params").answer == (64 * 16 + 16 + 16 * 10 + 10,)
+        ex = E.make(key, seed)
+        yield seed, ex, ex.answer[0]
 
 
-def test_softmax_loss_by_hand():
-    for seed in SEEDS:
-        ex = bp.exercises.make("ch07.softmax-loss", seed)
-        y, c = ex.params["y"], ex.params["c"]
-        p = math.exp(y[c]) / sum(math.exp(v) for v in y)
-        np.testing.assert_allclose(ex.answer, (p, -math.log(p)), rtol=1e-12)
+def test_gates_sums_the_paths_through_add_and_max():
+    for seed, ex, a in answers("ch07.gates"):
+        p = ex.params
+        dy = grad(lambda y, p=p: (p["x"] + y) * anp.maximum(y, p["z"]))(p["y"])
+        assert a == np.float64(dy).round(12), seed
+        # Forgetting one path of the fork gives another answer.
+        assert not np.isclose(a, p["y"], rtol=ex.rtol) and not np.isclose(a, p["x"] + p["y"]), seed
 
 
-def test_output_delta_is_p_minus_t():
-    for seed in SEEDS:
-        ex = bp.exercises.make("ch07.output-delta", seed)
-        y, c = ex.params["y"], ex.params["c"]
-        denom = sum(math.exp(v) for v in y)
-        expected = [math.exp(v) / denom - (j == c) for j, v in enumerate(y)]
-        np.testing.assert_allclose(ex.answer, expected, rtol=1e-12, atol=1e-15)
-        assert abs(sum(ex.answer)) < 1e-12
+def test_fork_is_the_derivative_of_the_whole_expression():
+    for seed, ex, a in answers("ch07.fork"):
+        p = ex.params
+        da = grad(lambda a_, b=p["b"]: a_ * b * anp.sin(a_) + b)(p["a"])
+        np.testing.assert_allclose(a, da, rtol=1e-13, err_msg=str(seed))
+        assert not np.isclose(a, p["b"] * np.sin(p["a"]), rtol=ex.rtol), seed
 
 
-def test_steps_is_the_ceiling():
-    for seed in SEEDS:
-        ex = bp.exercises.make("ch07.steps", seed)
-        n, bs = ex.params["n"], ex.params["batch_size"]
-        assert n % bs != 0
-        assert ex.answer == (math.ceil(n / bs),)
+def test_jvp_is_the_gradient_along_the_direction():
+    for seed, ex, a in answers("ch07.jvp"):
+        p = ex.params
+        v = np.array(p["v"])
+
+        def along(t, p=p, v=v):  # f on the line through (x, y) along v: its slope at 0
+            x, y = p["x"] + t * v[0], p["y"] + t * v[1]
+            return x * y + anp.sin(x)
+
+        np.testing.assert_allclose(a, grad(along)(0.0), rtol=1e-11, err_msg=str(seed))
 
 
-def test_accuracy_is_trace_over_total():
-    for seed in SEEDS:
-        ex = bp.exercises.make("ch07.accuracy", seed)
-        C = np.array(ex.params["C"])
-        assert np.trace(C) < C.sum()
-        assert ex.answer == pytest.approx((np.trace(C) / C.sum(),), rel=1e-12)
+def test_cost_counts_two_passes_per_parameter():
+    for seed, ex, a in answers("ch07.cost"):
+        n0, n1, n2 = ex.params["sizes"]
+        assert a == 2 * ((n0 + 1) * n1 + (n1 + 1) * n2), seed
+        assert ex.check(str(int(a))).correct and not ex.check(str(int(a) + 1)).correct
+    assert E.make("ch07.cost").answer == (134.0,)
 
 
-@pytest.mark.parametrize("key", KEYS)
-def test_a_hundred_variants_are_valid_distinct_and_checkable(key):
-    variants = set()
-    for seed in range(100):
-        ex = bp.exercises.make(key, seed)
-        assert all(math.isfinite(a) for a in ex.answer)
-        assert ex.check(ex.answer_text).correct, (seed, ex.answer_text)
-        # Off by ten tolerances in every entry (and not a sign slip): wrong.
-        off = [a + 10 * (ex.atol + ex.rtol * abs(a)) * (1 if a >= 0 else -1) for a in ex.answer]
-        assert not ex.check(off).correct, seed
-        variants.add(repr(ex.params))
-        # Non-degenerate: the case each exercise is about actually occurs.
-        if key in ("ch07.softmax-loss", "ch07.output-delta"):
-            assert max(ex.params["y"]) > min(ex.params["y"])  # not a uniform softmax
-        elif key == "ch07.steps":
-            assert ex.params["n"] % ex.params["batch_size"] != 0  # a smaller last batch
-        elif key == "ch07.accuracy":
-            assert 0 < ex.answer[0] < 1  # some right, some wrong
-    assert len(variants) >= 50, len(variants)
+def test_the_books_variants_and_variety():
+    assert E.make("ch07.gates").answer == (5.0,)  # m + s = 2 + 3
+    assert E.make("ch07.fork").params == {"a": 1.2, "b": 0.5}
+    for key in ("ch07.gates", "ch07.fork", "ch07.jvp", "ch07.cost"):
+        assert len({E.make(key, s).answer for s in SEEDS}) >= 20, key

@@ -15,7 +15,7 @@ import pytest
 from backprop.widgets.autodiff import EXPRESSIONS, sweep
 from browser_site import DESKTOP
 
-PAGE = "chapters/07a_autodiff.html"
+PAGE = "chapters/07_autodiff.html"
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 from backprop.widgets.depth import depth_profile
 from browser_site import DESKTOP, PHONE
 
-PAGE = "chapters/07b_depth.html"
+PAGE = "chapters/08_depth.html"
 
 
 def open_page(browser: Any, base_url: str, html_dir: Any, viewport: dict) -> tuple[Any, Any, Any]:

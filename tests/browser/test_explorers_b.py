@@ -24,7 +24,7 @@ from browser_site import DESKTOP, PageReport, Recorder, widget_state
 CHAPTER = {
     "relu": "chapters/04_indicator_functions.html",
     "deltas": "chapters/06_hidden_layer_deltas.html",
-    "digits": "chapters/07_training_a_network.html",
+    "digits": "chapters/09_training_a_network.html",
 }
 
 

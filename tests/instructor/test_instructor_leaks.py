@@ -30,7 +30,7 @@ def test_find_leaks_passes_a_clean_site(tmp_path):
 )
 def test_find_leaks_finds_each_kind_of_leak(tmp_path, make_html):
     # An answer with digits enough to search for: (0.11419519938459449, 2.1698460195562856).
-    ex = E.make("ch07.softmax-loss")
+    ex = E.make("ch09.softmax-loss")
     leaks, _ = find_leaks(fake_site(tmp_path, make_html(ex)), [ex.key])
     assert leaks, make_html(ex)
 
@@ -50,17 +50,17 @@ def test_find_leaks_skips_short_answers_and_what_the_question_shows(tmp_path):
 
 
 def test_find_leaks_finds_a_rounded_answer_on_the_exercises_own_page(tmp_path):
-    ex = E.make("ch07.params")  # 1210 parameters
+    ex = E.make("ch09.params")  # 1210 parameters
     page = widget_html([], ex.key) + "<p>The network has <b>1210</b> parameters.</p>"
     site = fake_site(tmp_path, page)
     [leak] = find_leaks(site, [ex.key], worked_in_text=[])[0]
-    assert "the answer of ch07.params (1210) is in the page's text" in leak.what
+    assert "the answer of ch09.params (1210) is in the page's text" in leak.what
     assert find_leaks(site, [ex.key], worked_in_text=[ex.key])[0] == []
     # On a page without that exercise the number may be anything.
     other = fake_site(tmp_path / "other", "<p>1210 parameters</p>")
     assert find_leaks(other, [ex.key], worked_in_text=[])[0] == []
-    # Rounded decimals too: ch07.softmax-loss is (0.1142, 2.170) to 4 digits.
-    ex = E.make("ch07.softmax-loss")
+    # Rounded decimals too: ch09.softmax-loss is (0.1142, 2.170) to 4 digits.
+    ex = E.make("ch09.softmax-loss")
     site = fake_site(tmp_path / "c", widget_html([], ex.key) + "<p>p = 0.1142</p>")
     assert find_leaks(site, [ex.key], worked_in_text=[])[0]
 

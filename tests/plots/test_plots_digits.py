@@ -1,4 +1,4 @@
-"""Tests of backprop.plots.digits (chapter 7): image grids and one image's class
+"""Tests of backprop.plots.digits (chapter 9): image grids and one image's class
 probabilities."""
 
 from __future__ import annotations

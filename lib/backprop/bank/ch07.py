@@ -1,232 +1,202 @@
-r"""Exercises of chapter 7, training a classifier: softmax, cross-entropy, its output delta
-$p - t$, the size of a network, mini-batches, and accuracy.
+r"""Exercises of chapter 7, "Backpropagation is reverse-mode automatic differentiation".
 
-Each ``make(seed)`` returns one variant; seed 0 is the book's. Answers come from
-:class:`backprop.Network`, :data:`backprop.losses.LOSSES` ("softmax_cross_entropy"),
-:func:`backprop.losses.accuracy` and :func:`backprop.optim.train`.
+The gate patterns of a computational graph (add distributes the upstream gradient,
+multiply swaps its inputs, max routes it, a fork sums), forward mode as one
+Jacobian-vector product, and the cost of a gradient counted in forward passes. Answers
+come from the engine :mod:`backprop.autodiff` and from :class:`backprop.Network`.
+Each ``make(seed)`` returns one variant; seed 0 is the book's.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..data import one_hot
-from ..exercises import Exercise, register, vector
-from ..losses import LOSSES, accuracy, softmax
+from ..autodiff import values
+from ..exercises import Exercise, register
 from ..network import Network
-from ..optim import train
-from ._fair import fair_variant, first_fair
+from ._fair import fair_variant
+from ._format import clean, linear, paren, tenths
 
 
-def _scores(rng: np.random.Generator, k: int = 3) -> np.ndarray:
-    """k integer scores from -2..3, not all equal (so the softmax is not uniform)."""
-    return first_fair(
-        lambda: rng.integers(-2, 4, size=k).astype(float),
-        lambda y: bool(np.ptp(y) > 0),
-        what="softmax scores",
-    )
+def _gates(x: float, y: float, z: float) -> tuple[float, float, float, float]:
+    """f = (x + y) max(y, z): the value and the gradients (engine)."""
+    vx, vy, vz = values([x, y, z])
+    f = (vx + vy) * vy.max(vz)
+    f.backward()
+    return f.data, clean(vx.grad), clean(vy.grad), clean(vz.grad)
 
 
-@register("ch07.params")
-def params(seed: int) -> Exercise:
-    r"""The number of weights and biases of an n_in-h-n_out network: $n_0 n_1 + n_1 + n_1 n_2 + n_2$."""
-    rng = np.random.default_rng([7, 1, seed])
-    if seed == 0:
-        sizes = [64, 16, 10]  # not the chapter's own 64-32-10, whose count the text gives
-    else:
-        sizes = [
-            int(rng.choice([16, 36, 64, 100, 784])),
-            int(rng.choice([8, 16, 20, 30, 32, 50, 64, 100, 128])),
-            int(rng.choice([2, 3, 5, 10, 26])),
-        ]
-    n_in, h, n_out = sizes
-    answer = Network.random(sizes, ["relu", "identity"]).n_params
-    return Exercise(
-        key="ch07.params",
-        title="Counting parameters",
-        question=(
-            f"A network has {n_in} inputs, one hidden layer of {h} ReLU units and {n_out} "
-            "outputs, every layer fully connected with a bias per unit "
-            f"(a {n_in}-{h}-{n_out} network). How many parameters (weights and biases) "
-            "does gradient descent train?"
-        ),
-        prompt=f"parameters of a {n_in}-{h}-{n_out} network:",
-        answer=(answer,),
-        rtol=0.0,
-        atol=1e-6,
-        hints=(
-            "Layer l has a weight matrix W of shape (n_in, n_out) and a bias vector b of n_out numbers.",
-            f"Add the two layers: {n_in}·{h} + {h} for the first, {h}·{n_out} + {n_out} for the second.",
-        ),
-        solution=(
-            f"Layer 1 has ${n_in} \\times {h} = {n_in * h}$ weights and ${h}$ biases; layer 2 has "
-            f"${h} \\times {n_out} = {h * n_out}$ weights and ${n_out}$ biases: "
-            f"${n_in * h} + {h} + {h * n_out} + {n_out} = {answer}$ parameters."
-        ),
-        params={"sizes": sizes},
-    )
+@register("ch07.gates")
+def gates(seed: int) -> Exercise:
+    r"""$\partial f/\partial y$ for $f = (x + y)\max(y, z)$ with $y > z$: a fork whose two
+    paths (through the add and through the max) both carry gradient."""
 
+    def fair(c: np.ndarray) -> bool:
+        x, y, z = c
+        _, _, dy, _ = _gates(x, y, z)
+        return bool(y > z + 0.2 and abs(x + y) > 0.2 and abs(dy) > 0.1 and abs(dy - y) > 0.1)
 
-@register("ch07.softmax-loss")
-def softmax_loss(seed: int) -> Exercise:
-    r"""Softmax probability of the true class and the cross-entropy $-\log p_c$ of one sample."""
-    rng = np.random.default_rng([7, 2, seed])
-    if seed == 0:
-        y, c = np.array([1.0, 3.0, 0.0]), 0
-    else:
-        y, c = _scores(rng), int(rng.integers(0, 3))
-    p = softmax(y)
-    loss = LOSSES["softmax_cross_entropy"](y[None, :], one_hot([c], 3))
-    return Exercise(
-        key="ch07.softmax-loss",
-        title="Softmax and cross-entropy",
-        question=(
-            f"A classifier with three classes (0, 1, 2) gives the scores $y = {vector(y)}$ "
-            f"for one image whose true class is $c = {c}$. Find the softmax probability "
-            "$p_c = e^{y_c} / \\sum_k e^{y_k}$ of the true class and the cross-entropy loss "
-            "$L = -\\log p_c$ (natural log). Two numbers, comma-separated, 4 significant digits."
-        ),
-        prompt=f"p_{c}, L =",
-        answer=(float(p[c]), loss),
-        hints=(
-            f"Exponentiate each score, then divide e^(y_{c}) by the sum of all three.",
-            "The loss is minus the natural logarithm of that probability; with one sample "
-            "the mean over samples is that one value.",
-        ),
-        solution=(
-            f"$e^{{y}} = {vector(np.round(np.exp(y), 4))}$, whose sum is "
-            f"${np.exp(y).sum():.4f}$, so $p_{c} = {np.exp(y[c]):.4f} / {np.exp(y).sum():.4f} "
-            f"= {p[c]:.4f}$ and $L = -\\log {p[c]:.4f} = {loss:.4f}$."
-        ),
-        params={"y": y.tolist(), "c": c},
-    )
-
-
-@register("ch07.output-delta")
-def output_delta(seed: int) -> Exercise:
-    r"""The output delta of softmax cross-entropy for one sample: $\partial L/\partial y = p - t$."""
-    rng = np.random.default_rng([7, 3, seed])
-    if seed == 0:
-        y, c = np.array([2.0, -1.0, 0.0]), 2
-    else:
-        y, c = _scores(rng), int(rng.integers(0, 3))
-    T = one_hot([c], 3)
-    delta = LOSSES["softmax_cross_entropy"].grad(y[None, :], T)[0]
-    p = softmax(y)
-    return Exercise(
-        key="ch07.output-delta",
-        title="The output delta",
-        question=(
-            f"The output layer of a three-class network is the identity, and its scores "
-            f"$y = {vector(y)}$ go into the softmax cross-entropy loss for one sample of "
-            f"class $c = {c}$ (the classes are 0, 1, 2, counted from 0). Find the output delta $\\delta = \\partial L / \\partial y$ "
-            "(three numbers, comma-separated, 4 significant digits)."
-        ),
-        prompt="∂L/∂y =",
-        answer=tuple(delta),
-        hints=(
-            "For softmax followed by cross-entropy the derivative is simply p − t: the "
-            "probabilities minus the one-hot target.",
-            f"The one-hot target is t = {vector(T[0])}; compute p = softmax(y) first.",
-        ),
-        solution=(
-            f"$p = \\operatorname{{softmax}}(y) = {vector(np.round(p, 4))}$ and "
-            f"$t = {vector(T[0])}$, so $\\delta = p - t = {vector(np.round(delta, 4))}$. "
-            "Every entry but the true class's is positive (pushed down); the true class's is "
-            "negative (pushed up), and the entries sum to 0."
-        ),
-        params={"y": y.tolist(), "c": c},
-    )
-
-
-@register("ch07.steps")
-def steps(seed: int) -> Exercise:
-    """Gradient steps per epoch of mini-batch descent: ceil(n / batch size)."""
-
-    def draw(rng: np.random.Generator) -> tuple[int, int]:
-        n = int(rng.integers(200, 2001))
-        return n, int(rng.choice([10, 16, 25, 32, 50, 64, 100, 128]))
-
-    n, bs = fair_variant(
+    x, y, z = fair_variant(
         seed,
-        (7, 4),
-        draw,
-        lambda c: c[0] % c[1] != 0,  # a smaller last batch is the point
-        book=lambda: (1348, 32),
+        (71, 1),
+        lambda rng: tenths(rng, 3, -30, 30),
+        fair,
+        book=lambda: np.array([1.0, 2.0, 0.5]),
     )
-    # Count the steps bp.train takes in one epoch on dummy data of n samples.
-    history = train(
-        Network([[[0.0]]], [[0.0]], "identity"),
-        np.zeros((n, 1)),
-        np.zeros((n, 1)),
-        epochs=1,
-        batch_size=bs,
-    )
-    answer = len(history.loss)
+    f, _, dy, _ = _gates(x, y, z)
     return Exercise(
-        key="ch07.steps",
-        title="Steps per epoch",
+        key="ch07.gates",
+        title="A fork through add and max",
         question=(
-            f"A training set has {n} images. Mini-batch gradient descent with batches of "
-            f"{bs} takes one gradient step per batch, and the last batch takes whatever is "
-            "left over. How many gradient steps make one epoch (one pass over the training set)?"
+            f"Let $f = (x + y)\\cdot\\max(y, z)$ at $x = {x:g}$, $y = {y:g}$, $z = {z:g}$. "
+            "Draw its graph ($s = x + y$, $m = \\max(y, z)$, $f = s\\,m$), run the reverse "
+            "sweep and find $\\partial f/\\partial y$."
         ),
-        prompt="steps per epoch:",
-        answer=(answer,),
-        rtol=0.0,
-        atol=1e-6,
+        prompt="∂f/∂y =",
+        answer=(dy,),
         hints=(
-            f"{n} / {bs} is not a whole number: count the full batches, then the leftover one.",
-            "The number of steps is the ceiling ⌈n / batch size⌉.",
+            "Multiply swaps: ∂f/∂s = m and ∂f/∂m = s.",
+            "y feeds both s (add passes the gradient on unchanged) and m (max routes all of "
+            "it to the larger input): add the two contributions.",
         ),
         solution=(
-            f"${n} = {n // bs} \\times {bs} + {n % bs}$: {n // bs} full batches and one of "
-            f"{n % bs} images, so ${answer}$ steps per epoch."
+            f"$s = {x + y:g}$, $m = \\max({y:g}, {z:g}) = {y:g}$. Multiply swaps: "
+            f"$\\bar s = m = {y:g}$, $\\bar m = s = {x + y:g}$. The add passes $\\bar s$ to $y$, "
+            f"the max routes $\\bar m$ to $y$ (the larger input), so "
+            f"$\\partial f/\\partial y = {y:g} + {paren(x + y)} = {dy:g}$."
         ),
-        params={"n": n, "batch_size": bs},
+        params={"x": float(x), "y": float(y), "z": float(z)},
     )
 
 
-@register("ch07.accuracy")
-def accuracy_from_confusion(seed: int) -> Exercise:
-    r"""Accuracy from a confusion matrix: $\operatorname{tr} C / \sum C$."""
+def _fork(a: float, b: float) -> tuple[float, float]:
+    """f = a b sin(a) + b: the gradients (engine)."""
+    va, vb = values([a, b])
+    f = va * vb * va.sin() + vb
+    f.backward()
+    return va.grad, vb.grad
+
+
+@register("ch07.fork")
+def fork(seed: int) -> Exercise:
+    r"""$\partial f/\partial a$ for $f = a\,b\,\sin a + b$: $a$ is used twice, its
+    gradient is the sum $b \sin a + a b \cos a$."""
+
+    def fair(c: np.ndarray) -> bool:
+        a, b = c
+        da, _ = _fork(a, b)
+        return bool(abs(da) > 0.05 and abs(b * np.sin(a)) > 0.05 and abs(a * b * np.cos(a)) > 0.05)
+
+    a, b = fair_variant(
+        seed, (71, 2), lambda rng: tenths(rng, 2, -20, 20), fair, book=lambda: np.array([1.2, 0.5])
+    )
+    da, _ = _fork(a, b)
+    t1, t2 = b * np.sin(a), a * b * np.cos(a)
+    return Exercise(
+        key="ch07.fork",
+        title="A value used twice",
+        question=(
+            f"Let $p = a\\,b$, $q = \\sin a$ and $f = p\\,q + b$, at $a = {a:g}$ and $b = {b:g}$. "
+            "The input $a$ feeds two nodes. Find $\\partial f/\\partial a$ (at least 4 "
+            "significant digits)."
+        ),
+        prompt="∂f/∂a =",
+        answer=(da,),
+        hints=(
+            "Multiply swaps: ∂f/∂p = q = sin a and ∂f/∂q = p = ab.",
+            "a collects one term from each node it feeds: ∂f/∂a = b·(∂f/∂p) + cos a·(∂f/∂q).",
+        ),
+        solution=(
+            f"Through $p$: $b \\sin a = {t1:.6g}$; through $q$: $\\cos a \\cdot a b = {t2:.6g}$. "
+            f"The fork sums them: $\\partial f/\\partial a = {da:.6g}$."
+        ),
+        params={"a": float(a), "b": float(b)},
+    )
+
+
+@register("ch07.jvp")
+def jvp(seed: int) -> Exercise:
+    r"""One forward-mode pass: the directional derivative $\nabla f \cdot v$ of
+    $f = x y + \sin x$ along $v = (v_x, v_y)$, as dual numbers carry it."""
+
+    def answer(c: np.ndarray) -> float:
+        x, y, vx, vy = c
+        px, py = values([x, y])
+        f = px * py + px.sin()
+        f.backward()
+        return clean(px.grad * vx + py.grad * vy)  # forward mode gives grad . v
 
     def draw(rng: np.random.Generator) -> np.ndarray:
-        C = rng.integers(0, 4, size=(3, 3))
-        C[np.diag_indices(3)] = rng.integers(5, 16, size=3)
-        return C
+        x, y = tenths(rng, 2, -20, 20)
+        return np.array([x, y, *rng.integers(-2, 3, size=2).astype(float)])
 
-    C = fair_variant(
-        seed,
-        (7, 5),
-        draw,
-        lambda C: bool(C.sum() - np.trace(C) > 0),  # at least one mistake
-        book=lambda: np.array([[9, 1, 0], [2, 7, 1], [0, 0, 10]]),
+    def fair(c: np.ndarray) -> bool:
+        return bool(c[2] != 0 and c[3] != 0 and abs(answer(c)) > 0.05)
+
+    x, y, vx, vy = fair_variant(
+        seed, (71, 3), draw, fair, book=lambda: np.array([0.5, 2.0, 1.0, -1.0])
     )
-    # Rebuild the labels the counts describe and let the library score them.
-    true = np.repeat(np.repeat(np.arange(3), 3), C.ravel())
-    predicted = np.repeat(np.tile(np.arange(3), 3), C.ravel())
-    answer = accuracy(predicted, true)
-    rows = r" \\ ".join(" & ".join(str(int(v)) for v in row) for row in C)
+    jv = answer(np.array([x, y, vx, vy]))
+    eps = "\\varepsilon"
+    dual_x = linear((vx, eps), const=x, const_first=True)
+    dual_y = linear((vy, eps), const=y, const_first=True)
     return Exercise(
-        key="ch07.accuracy",
-        title="Accuracy from a confusion matrix",
+        key="ch07.jvp",
+        title="One forward-mode pass",
         question=(
-            "A three-class classifier is tested on some images. In its confusion matrix "
-            "row $c$ counts the images of true class $c$ and column $k$ those predicted as "
-            f"class $k$: $C = \\begin{{bmatrix}} {rows} \\end{{bmatrix}}$. "
-            "What is its accuracy, as a fraction between 0 and 1?"
+            f"Run $f = x y + \\sin x$ on dual numbers: "
+            f"$x = {dual_x}$ and "
+            f"$y = {dual_y}$ (with $\\varepsilon^2 = 0$). What is the "
+            "$\\varepsilon$ part of $f$, the derivative of $f$ along the direction "
+            f"$v = ({vx:g}, {vy:g})$?"
         ),
-        prompt="accuracy =",
-        answer=(answer,),
+        prompt="ε part of f =",
+        answer=(jv,),
         hints=(
-            "The correct predictions are on the diagonal (true class = predicted class).",
-            "Accuracy = (sum of the diagonal) / (sum of all entries).",
+            "(a + a′ε)(b + b′ε) = ab + (a′b + ab′)ε, and sin(a + a′ε) = sin a + a′ cos a ε.",
+            "The ε part is ∂f/∂x · v_x + ∂f/∂y · v_y, with ∂f/∂x = y + cos x and ∂f/∂y = x.",
         ),
         solution=(
-            f"The diagonal holds ${' + '.join(str(int(v)) for v in np.diag(C))} = "
-            f"{int(np.trace(C))}$ correct predictions out of ${int(C.sum())}$ images: "
-            f"accuracy $= {int(np.trace(C))} / {int(C.sum())} = {answer:.4f}$."
+            f"The $\\varepsilon$ part of $x y$ is ${paren(vx)} \\cdot {paren(y)} + {paren(x)} "
+            f"\\cdot {paren(vy)}$ and that of $\\sin x$ is ${paren(vx)} \\cos {paren(x)}$; "
+            f"together ${jv:.6g}$, which is $\\nabla f \\cdot v$."
         ),
-        params={"C": C.tolist()},
+        params={"x": float(x), "y": float(y), "v": [float(vx), float(vy)]},
+    )
+
+
+@register("ch07.cost")
+def cost(seed: int) -> Exercise:
+    r"""Central differences need $2P$ forward passes for a gradient of $P$ parameters;
+    one backward pass (about one more forward pass's work) gives all $P$."""
+
+    def draw(rng: np.random.Generator) -> tuple[int, int, int]:
+        return int(rng.integers(2, 11)), int(rng.integers(2, 21)), int(rng.integers(1, 6))
+
+    sizes = fair_variant(seed, (71, 4), draw, lambda c: True, book=lambda: (4, 8, 3))
+    P = Network.random(list(sizes), "sigmoid").n_params
+    n0, n1, n2 = sizes
+    return Exercise(
+        key="ch07.cost",
+        title="Forward passes for one gradient",
+        question=(
+            f"A fully connected network has {n0} inputs, {n1} hidden units and {n2} outputs "
+            "(weights and biases in both layers). How many forward passes does the central "
+            "difference $\\big(L(\\theta + h e_i) - L(\\theta - h e_i)\\big)/2h$ need to "
+            "estimate the whole gradient of the loss?"
+        ),
+        prompt="forward passes =",
+        answer=(2 * P,),
+        rtol=0.0,
+        atol=0.5,
+        hints=(
+            "Count the parameters: each layer has n_in · n_out weights and n_out biases.",
+            "Each parameter needs two forward passes, one at θ + h eᵢ and one at θ − h eᵢ.",
+        ),
+        solution=(
+            f"$P = {n0}\\cdot{n1} + {n1} + {n1}\\cdot{n2} + {n2} = {P}$ parameters, two passes "
+            f"each: ${2 * P}$ forward passes. Reverse mode gets all {P} partial derivatives "
+            "from one forward and one backward pass."
+        ),
+        params={"sizes": list(sizes)},
     )

@@ -10,7 +10,7 @@ per kind of figure, in the order the chapters meet them:
 - :mod:`backprop.plots.networks`: the ReLU's mask (chapter 4) and deltas flowing back
   (chapter 6);
 - :mod:`backprop.plots.surfaces`: loss surfaces and descent paths (chapter 5);
-- :mod:`backprop.plots.digits`: handwritten digits and their predictions (chapter 7).
+- :mod:`backprop.plots.digits`: handwritten digits and their predictions (chapter 9).
 
 The figures draw what the library computes: every gradient they show comes from
 :meth:`backprop.Network.backward` or :meth:`backprop.ToyModel.backward`. Every public name

@@ -1,5 +1,5 @@
 """Curves: a function and its tangent (chapter 1), the toy model's fit (chapter 2), the loss
-during descent (chapter 5) and during training (chapter 7)."""
+during descent (chapter 5) and during training (chapter 9)."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def loss_curve(
     return fig
 
 
-# ---- chapter 7: loss and accuracy after each epoch of training -------------------
+# ---- chapter 9: loss and accuracy after each epoch of training -------------------
 
 
 def training_curves(

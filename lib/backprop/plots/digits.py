@@ -1,4 +1,4 @@
-"""Handwritten digits (chapter 7): images in a grid, and one image's class probabilities."""
+"""Handwritten digits (chapter 9): images in a grid, and one image's class probabilities."""
 
 from __future__ import annotations
 

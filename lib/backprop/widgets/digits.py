@@ -7,7 +7,7 @@ $p_j = e^{y_j} / \sum_k e^{y_k}$, drawn as ten bars. The properties below comput
 same numbers with the library (the tests compare them).
 
 Pixels take ``levels + 1`` intensities $k \cdot s / \text{levels}$, $k = 0, \dots,
-\text{levels}$, on the scale $s$ the network was trained on (chapter 7 divides the raw
+\text{levels}$, on the scale $s$ the network was trained on (chapter 9 divides the raw
 0-16 intensities by 16: ``levels=16``, ``scale=1``).
 """
 

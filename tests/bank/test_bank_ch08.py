@@ -20,7 +20,7 @@ def answers(key):
 
 
 def test_relu_forward_is_q_times_c_over_2_to_the_k():
-    for seed, ex, a in answers("depth.relu-forward"):
+    for seed, ex, a in answers("ch08.relu-forward"):
         p = ex.params
         assert a == p["q"] * (p["c"] / 2) ** p["k"], seed
         assert p["c"] != 2  # He's variance would make the answer q: nothing to compute
@@ -43,7 +43,7 @@ def test_sigmoid_chain_against_autograd():
     def sig(z):
         return 1 / (1 + anp.exp(-z))
 
-    for seed, ex, a in answers("depth.sigmoid-chain"):
+    for seed, ex, a in answers("ch08.sigmoid-chain"):
         p = ex.params
         w, L, d = p["w"], p["L"], p["delta_L"]
 
@@ -60,7 +60,7 @@ def test_sigmoid_chain_against_autograd():
 
 
 def test_clip_is_the_entry_times_max_norm_over_the_norm():
-    for seed, ex, a in answers("depth.clip"):
+    for seed, ex, a in answers("ch08.clip"):
         p = ex.params
         norm = np.sqrt(sum(v * v for v in p["norms"]))
         assert norm > p["max_norm"], seed
@@ -71,7 +71,7 @@ def test_clip_is_the_entry_times_max_norm_over_the_norm():
 
 
 def test_residual_against_autograd_and_unlike_the_plain_chain():
-    for seed, ex, a in answers("depth.residual"):
+    for seed, ex, a in answers("ch08.residual"):
         p = ex.params
         w = p["w"]
 
@@ -90,9 +90,9 @@ def test_residual_against_autograd_and_unlike_the_plain_chain():
 
 
 def test_the_books_variants_and_variety():
-    assert E.make("depth.relu-forward").answer == (2.0**-10,)
-    assert E.make("depth.sigmoid-chain").answer[0] == 4.0**-7
-    np.testing.assert_allclose(E.make("depth.clip").answer, (2 * 5 / 13,), rtol=1e-15)
-    assert E.make("depth.residual").params == {"x": 1.0, "w": 0.5}
-    for key in ("depth.relu-forward", "depth.sigmoid-chain", "depth.clip", "depth.residual"):
+    assert E.make("ch08.relu-forward").answer == (2.0**-10,)
+    assert E.make("ch08.sigmoid-chain").answer[0] == 4.0**-7
+    np.testing.assert_allclose(E.make("ch08.clip").answer, (2 * 5 / 13,), rtol=1e-15)
+    assert E.make("ch08.residual").params == {"x": 1.0, "w": 0.5}
+    for key in ("ch08.relu-forward", "ch08.sigmoid-chain", "ch08.clip", "ch08.residual"):
         assert len({E.make(key, s).answer for s in SEEDS}) >= 15, key

@@ -1,4 +1,4 @@
-r"""Exercises of the chapter "Gradients through depth".
+r"""Exercises of chapter 8, "Gradients through depth".
 
 How the mean square of the pre-activations changes layer by layer (a ReLU layer with
 weights of variance $c/n$ multiplies it by $c/2$), how a chain of sigmoid units shrinks the
@@ -19,7 +19,7 @@ from ._fair import fair_variant
 from ._format import paren, tenths
 
 
-@register("depth.relu-forward")
+@register("ch08.relu-forward")
 def relu_forward(seed: int) -> Exercise:
     r"""The mean square of $z^{(l)}$ after $k$ ReLU layers whose weights have variance $c/n$:
     $q \cdot (c/2)^k$ (He's $c = 2$ keeps it; LeCun's $c = 1$ halves it every layer)."""
@@ -34,7 +34,7 @@ def relu_forward(seed: int) -> Exercise:
     c, k, q, n = fair_variant(seed, (72, 1), draw, lambda v: True, book=lambda: (1, 10, 1.0, 64))
     answer = q * (c / 2) ** k
     return Exercise(
-        key="depth.relu-forward",
+        key="ch08.relu-forward",
         title="A ReLU stack's forward signal",
         question=(
             f"A deep ReLU network has {n} units in every layer and no biases; every weight is "
@@ -73,7 +73,7 @@ def _sigmoid_chain(w: float, L: int, d: float) -> float:
     return float(g.dz[0][0, 0])
 
 
-@register("depth.sigmoid-chain")
+@register("ch08.sigmoid-chain")
 def sigmoid_chain(seed: int) -> Exercise:
     r"""$\delta^{(1)} = (w/4)^{L-1}\,\delta^{(L)}$ in a chain of scalar sigmoid units with
     every pre-activation at 0: each layer multiplies the delta by $w\,\sigma'(0) = w/4$."""
@@ -89,7 +89,7 @@ def sigmoid_chain(seed: int) -> Exercise:
     w, L, d = fair_variant(seed, (72, 2), draw, fair, book=lambda: (1.0, 8, 1.0))
     answer = _sigmoid_chain(w, L, d)
     return Exercise(
-        key="depth.sigmoid-chain",
+        key="ch08.sigmoid-chain",
         title="Deltas down a sigmoid chain",
         question=(
             f"A chain of {L} sigmoid units, one per layer: $z^{{(l)}} = w\\,a^{{(l-1)}} + "
@@ -114,7 +114,7 @@ def sigmoid_chain(seed: int) -> Exercise:
     )
 
 
-@register("depth.clip")
+@register("ch08.clip")
 def clip(seed: int) -> Exercise:
     r"""Clipping by the global norm: every entry is multiplied by $m/\lVert g\rVert$ when the
     norm $\lVert g\rVert = (\sum \lVert g_k\rVert^2)^{1/2}$ of all the gradients exceeds $m$."""
@@ -139,7 +139,7 @@ def clip(seed: int) -> Exercise:
     norm = clip_gradients(g, m)
     answer = float(g.dW[0][0, 0])
     return Exercise(
-        key="depth.clip",
+        key="ch08.clip",
         title="Clipping by the global norm",
         question=(
             "A network's gradient has three non-zero parts with norms "
@@ -174,7 +174,7 @@ def _residual(x: float, w: float) -> tuple[float, float, float]:
     return float(a1), float(j1 * j2), float(plain)
 
 
-@register("depth.residual")
+@register("ch08.residual")
 def residual(seed: int) -> Exercise:
     r"""Two residual layers $a^{(l)} = a^{(l-1)} + w \tanh a^{(l-1)}$: the derivative
     $\partial a^{(2)}/\partial a^{(0)}$ is a product of local derivatives $1 + w(1 - \tanh^2)$,
@@ -190,7 +190,7 @@ def residual(seed: int) -> Exercise:
     )
     a1, d, _ = _residual(x, w)
     return Exercise(
-        key="depth.residual",
+        key="ch08.residual",
         title="Through two residual layers",
         question=(
             f"Two residual layers act on one number: $a^{{(l)}} = a^{{(l-1)}} + "
