@@ -53,15 +53,23 @@ def uniforms(seed: int, n: int) -> Array:
     return out
 
 
+def _problem(name: str, value: Any) -> str | None:
+    """What is wrong with the setting ``name`` (depth, activation or init), or None."""
+    if name == "depth":
+        ok = MIN_DEPTH <= value <= MAX_DEPTH
+        return None if ok else f"depth must be within {MIN_DEPTH}..{MAX_DEPTH}; got {value}"
+    options = ACTIVATIONS if name == "activation" else INITS
+    return (
+        None
+        if value in options
+        else f"unknown {name} {value!r}; choose one of {', '.join(options)}"
+    )
+
+
 def _check(depth: int, activation: str, init: str) -> None:
-    if not MIN_DEPTH <= depth <= MAX_DEPTH:
-        raise ValueError(f"depth must be within {MIN_DEPTH}..{MAX_DEPTH}; got {depth}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
-        )
-    if init not in INITS:
-        raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
+    for name, value in (("depth", depth), ("activation", activation), ("init", init)):
+        if (problem := _problem(name, value)) is not None:
+            raise ValueError(problem)
 
 
 def depth_setup(
@@ -134,26 +142,12 @@ class DepthExplorer(Explorer):
     samples = tl.Int(SAMPLES).tag(sync=True)
     seed = tl.Int(0).tag(sync=True)
 
-    @tl.validate("depth")
-    def _check_depth(self, proposal: Any) -> int:
-        d = proposal["value"]
-        if not MIN_DEPTH <= d <= MAX_DEPTH:
-            raise tl.TraitError(f"depth must be within {MIN_DEPTH}..{MAX_DEPTH}; got {d}")
-        return d
-
-    @tl.validate("activation")
-    def _check_activation(self, proposal: Any) -> str:
-        a = proposal["value"]
-        if a not in ACTIVATIONS:
-            raise tl.TraitError(f"unknown activation {a!r}; choose one of {', '.join(ACTIVATIONS)}")
-        return a
-
-    @tl.validate("init")
-    def _check_init(self, proposal: Any) -> str:
-        i = proposal["value"]
-        if i not in INITS:
-            raise tl.TraitError(f"unknown init {i!r}; choose one of {', '.join(INITS)}")
-        return i
+    @tl.validate("depth", "activation", "init")
+    def _check_setting(self, proposal: Any) -> Any:
+        problem = _problem(proposal["trait"].name, proposal["value"])
+        if problem is not None:
+            raise tl.TraitError(problem)
+        return proposal["value"]
 
     def profile(self) -> Profile:
         """The numbers the view plots, from the library."""
