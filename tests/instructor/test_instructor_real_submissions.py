@@ -34,8 +34,8 @@ def stub(monkeypatch):
     return calls
 
 
-def _grade(tmp, out, *files, resume=False):
-    argv = ["grade", "--key", str(tmp / "hw" / "key.csv"), "--out", str(out)]
+def _grade(tmp, out, *files, resume=False, jobs=1):
+    argv = ["grade", "--key", str(tmp / "hw" / "key.csv"), "--out", str(out), "--jobs", str(jobs)]
     return main([*argv, *(["--resume"] if resume else []), *map(str, files)])
 
 

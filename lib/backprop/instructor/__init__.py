@@ -12,7 +12,9 @@ One module per job: :mod:`.variants` (whose numbers are whose), :mod:`.assign`
 (the students' notebooks), :mod:`.key` (``key.csv``), :mod:`.submission` (reading
 a submitted notebook), :mod:`.kernel` and :mod:`.preamble` (running it), :mod:`.sandbox` and
 :mod:`._sandboxed_run` (the bubblewrap sandbox it runs in),
-:mod:`.grade` (marking), :mod:`.results` (the grades file), :mod:`.student_filter`,
+:mod:`.grade` (marking), :mod:`.results` (the grades file, shards and their merge),
+:mod:`.export` (grades for Canvas, Moodle, Gradescope), :mod:`.catalog` (``list``),
+:mod:`.student_filter`,
 :mod:`.leaks` and :mod:`.student_build` (the student edition), :mod:`.cli`.
 """
 

@@ -1,7 +1,7 @@
 """The grader's side inside the sandbox: run one submission's cells, report how each ended.
 
 Started by :func:`backprop.instructor.sandbox.run_cells` (inside bubblewrap, or
-bare with ``--no-sandbox``) as ``python -I -m backprop.instructor._sandboxed_run WORKDIR``.
+bare with ``--no-sandbox``) as ``python -I -c LAUNCH WORKDIR`` (:data:`.sandbox.LAUNCH`).
 It reads one JSON request from stdin: ``notebook`` (the submission's text, saved
 as the only file of the working folder), ``setup`` (the grader's first cell),
 ``steps`` (the sources of the cells to run), ``timeout`` and ``cell_timeout``

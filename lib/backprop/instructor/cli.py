@@ -20,10 +20,20 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .assign import assign
+from .catalog import entries, unknown
+from .export import FORMATS, parse_points, write_export
 from .grade import grade
 from .key import StudentKey, read_key
 from .leaks import find_leaks
-from .results import Result, merge, read_grades, write_grades
+from .results import (
+    Result,
+    merge,
+    merge_files,
+    parse_shard,
+    read_grades,
+    shard_of,
+    write_grades,
+)
 from .sandbox import NO_SANDBOX_RISKS, exposed, sandbox_problem
 from .student_build import build
 from .variants import chapter_keys, read_roster
@@ -42,6 +52,9 @@ the submitted notebooks with the book's checking rules.
            memory and output), and write one
            row per student: a mark per exercise, the total and the reasons for
            every lost mark
+  list     every exercise key with its chapter, title, kind and points
+  merge    join the grades files of `grade --shard i/N` (a course graded on
+           several machines) into one
   student-edition
            build the website with no solutions into _build/student/
 
@@ -57,7 +70,11 @@ environment variable {SECRET_ENV} (a command-line secret is visible to other use
 of the machine in the process list).
 
 The roster is a CSV file with a header row and a column student_id (or id,
-username, login, email), optionally name. Notebooks are written as
+username, login, email), optionally name; or a Canvas gradebook export (the id is
+the SIS Login ID, else the SIS User ID, else the Canvas ID) or a Moodle export (the
+ID number, else the username, else the email address), read as they come: comma,
+semicolon or tab, UTF-8 (with or without BOM) or Latin-1. --id-column names the id
+column of any other layout. Notebooks are written as
 DIR/handout/<student id>.ipynb (hand out these) and the key as DIR/key.csv,
 readable only by you.
 
@@ -81,13 +98,26 @@ else of yours (not the key, your secret, the roster or the other submissions),
 has no network, and everything it starts dies with it. Without bubblewrap,
 grade refuses; --no-sandbox runs the students' code as you, unconfined.
 
-The grades file is written after every notebook. If --out exists already, the
+--jobs N notebooks run at once, each in its own sandbox (default: one per core);
+the grades do not depend on N. The grades file is written after every notebook. If --out exists already, the
 new rows are merged into it (grading one late student changes only that row);
 after an interruption (Ctrl-C, a crash), --resume skips the files it has rows for.
 
 example:
   python -m backprop.instructor grade --key hw2/key.csv --out hw2-grades.csv \\
       submissions/*.ipynb
+"""
+
+_MERGE_EPILOG = """\
+Refuses a file that is not a grades file, holds the exercises of another
+assignment, or grades a student that another file graded too. A student graded
+in no file gets a "no submission" row.
+
+example (a course graded as 4 shards, e.g. a Slurm job array or a CI matrix):
+  python -m backprop.instructor grade --key hw2/key.csv --shard 3/4 \\
+      --out grades-3.csv submissions/*.ipynb
+  python -m backprop.instructor merge --key hw2/key.csv --out hw2-grades.csv \\
+      grades-1.csv grades-2.csv grades-3.csv grades-4.csv
 """
 
 
@@ -147,7 +177,18 @@ def _student_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _assign_arguments(a: argparse.ArgumentParser) -> None:
-    a.add_argument("--roster", required=True, help="CSV file of students (header: student_id,name)")
+    a.add_argument(
+        "--roster",
+        required=True,
+        help="CSV file of students: a Canvas or Moodle export as it comes, or a header "
+        "student_id,name",
+    )
+    a.add_argument(
+        "--id-column",
+        default=None,
+        metavar="NAME",
+        help="the roster's column of student ids, for a layout not recognised",
+    )
     a.add_argument("--secret", help="the instructor's secret that fixes every student's variant")
     a.add_argument("--secret-file", help="read the secret from this file instead")
     a.add_argument(
@@ -159,6 +200,14 @@ def _assign_arguments(a: argparse.ArgumentParser) -> None:
     a.add_argument("--title", default="Assignment", help="the notebooks' title")
     a.add_argument("--hints", action="store_true", help="include each exercise's hints")
     a.add_argument("--out", required=True, help="folder for the notebooks and key.csv")
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _grade_arguments(g: argparse.ArgumentParser) -> None:
@@ -176,11 +225,28 @@ def _grade_arguments(g: argparse.ArgumentParser) -> None:
         help="run the students' code without bubblewrap, as you (only in a throw-away machine)",
     )
     g.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"notebooks graded at once, each in its own sandbox (default: the number of "
+        f"cores, here {_cores()})",
+    )
+    g.add_argument(
+        "--shard",
+        metavar="i/N",
+        default=None,
+        help="grade only the i-th of N slices of the key's students (every N-th student from "
+        "the i-th, in roster order; i = 1 .. N); join the shards' files with merge",
+    )
+    g.add_argument(
         "--resume",
         action="store_true",
         help="skip the files the grades file (--out) already has a row for: carry on after "
         "an interruption",
     )
+    _export_arguments(g)
     g.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="submitted .ipynb files")
 
 
@@ -195,6 +261,139 @@ class _Command:
     epilog: str
     arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, argparse.ArgumentParser], int]
+
+
+def _export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="also write the grades for a learning-management system to import (plain: "
+        "points per exercise, UTF-8 with BOM for spreadsheets) to --export",
+    )
+    p.add_argument(
+        "--export",
+        metavar="FILE",
+        default=None,
+        help="where --format writes (default: beside --out, named OUT-FORMAT.csv)",
+    )
+    p.add_argument(
+        "--points",
+        action="append",
+        default=[],
+        metavar="P",
+        help="points per exercise in --format's file: a number for all, KEY=NUMBER for one, "
+        "several separated by commas or the option repeated (default 1 each)",
+    )
+    p.add_argument(
+        "--roster",
+        default=None,
+        help="the roster assigned from (with --format: its Canvas or Moodle columns, such "
+        "as the Canvas ID and section, go into the export)",
+    )
+    p.add_argument("--id-column", default=None, metavar="NAME", help="as for assign")
+    p.add_argument(
+        "--assignment",
+        default=None,
+        help="the assignment's column name in Canvas and Moodle files (default: --out's name)",
+    )
+
+
+def _export(
+    args: argparse.Namespace,
+    parser: argparse.ArgumentParser,
+    key: dict[str, StudentKey],
+) -> Callable[[list[Result]], str]:
+    """What writes --format's file (checked before any grading; "" without --format)."""
+    if args.format is None:
+        return lambda results: ""
+    exercises = [it.key for it in next(iter(key.values())).items]
+    try:
+        specs = [p for ps in args.points for p in ps.split(",") if p.strip()]
+        points = parse_points(specs, exercises)
+        roster = read_roster(args.roster, id_column=args.id_column) if args.roster else []
+    except (OSError, ValueError) as e:
+        parser.error(str(e))
+    out = Path(args.out)
+    target = Path(args.export or out.with_name(f"{out.stem}-{args.format}.csv"))
+    assignment = args.assignment or out.stem
+
+    def write(results: list[Result]) -> str:
+        write_export(results, target, args.format, points, assignment, roster)
+        return f"; {args.format} grades -> {target}"
+
+    return write
+
+
+def _list_arguments(li: argparse.ArgumentParser) -> None:
+    li.add_argument(
+        "which",
+        nargs="*",
+        metavar="KEY_OR_CHAPTER",
+        help="exercise keys (ch04.mask) or chapter numbers (4); default: all",
+    )
+    li.add_argument(
+        "--points",
+        action="append",
+        default=[],
+        metavar="P",
+        help="as for grade --format: a number for all, KEY=NUMBER for one",
+    )
+
+
+def _list(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .. import exercises
+
+    try:
+        keys: list[str] = []
+        for w in args.which:
+            more = chapter_keys([w]) if w.strip().lower().removeprefix("ch").isdigit() else [w]
+            keys += [k for k in more if k not in keys]
+        shown = entries(keys or None)
+        specs = [p for ps in args.points for p in ps.split(",") if p.strip()]
+        points = parse_points(specs, [e.key for e in shown])
+    except ValueError as e:
+        parser.error(str(e))
+    rows = [("key", "chapter", "kind", "points", "title")]
+    rows += [(e.key, str(e.chapter), e.kind, f"{points[e.key]:g}", e.title) for e in shown]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[4])
+    total = sum(points.values())
+    print(
+        f"{_n(len(shown), 'exercise')} of {len(exercises.keys())}, {total:g} points",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _merge_arguments(m: argparse.ArgumentParser) -> None:
+    m.add_argument("--key", required=True, help="the key.csv the shards were graded with")
+    m.add_argument("--out", required=True, help="CSV file to write the merged grades to")
+    _export_arguments(m)
+    m.add_argument("grades", nargs="+", metavar="GRADES", help="the shards' grades files")
+
+
+def _merge(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        key = read_key(args.key)
+    except (OSError, ValueError, KeyError) as e:
+        parser.error(f"cannot read the key: {e}")
+    export = _export(args, parser, key)
+    try:
+        results = merge_files(args.grades, key)
+    except (OSError, ValueError) as e:
+        parser.error(str(e))
+    write_grades(results, args.out)
+    exported = export(results)
+    students = [r for r in results if r.student_id]
+    missing = sum(1 for r in students if not r.file)
+    print(
+        f"merged {_n(len(args.grades), 'grades file')}: {_n(len(students), 'student')} "
+        f"({missing} without a submission) -> {args.out}{exported}",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _commands() -> list[_Command]:
@@ -217,6 +416,25 @@ def _commands() -> list[_Command]:
             _GRADE_EPILOG,
             _grade_arguments,
             _grade,
+        ),
+        _Command(
+            "list",
+            "every exercise key with its chapter, title, kind and points",
+            "List the exercises that assign can give out: key, chapter, the kind of\n"
+            "answer (one number or several), points (--points) and title.",
+            "examples:\n  python -m backprop.instructor list\n"
+            "  python -m backprop.instructor list 4 ch05.steepest --points 2\n",
+            _list_arguments,
+            _list,
+        ),
+        _Command(
+            "merge",
+            "join the grades files of grade --shard into one",
+            "Join the grades files that grade --shard i/N wrote into one, in the key's\n"
+            "order: the same file one unsharded run writes.",
+            _MERGE_EPILOG,
+            _merge_arguments,
+            _merge,
         ),
         _Command(
             "student-edition",
@@ -253,13 +471,13 @@ def _parser() -> argparse.ArgumentParser:
 def _assign(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     secret = _secret(args, parser)
     try:
-        students = read_roster(args.roster)
+        students = read_roster(args.roster, id_column=args.id_column)
         keys = chapter_keys(args.chapters) if args.chapters else []
         from .. import exercises
 
         for k in args.exercises:
             if k not in exercises.keys():
-                raise ValueError(f"unknown exercise {k!r}")
+                raise ValueError(unknown(k))
             if k not in keys:
                 keys.append(k)
         if not keys:
@@ -293,6 +511,9 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"cannot read the key: {e}")
     if args.timeout <= 0 or args.cell_timeout <= 0:
         parser.error("time limits must be positive")
+    jobs = _cores() if args.jobs is None else args.jobs
+    if jobs < 1:
+        parser.error(f"--jobs must be at least 1, not {jobs}")
     if args.no_sandbox:
         print(NO_SANDBOX_RISKS, file=sys.stderr)
     else:
@@ -305,18 +526,34 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 f"the key {args.key} is inside {where}, which the sandbox shows the students' "
                 "code (it holds the Python environment): move the key elsewhere"
             )
+    export = _export(args, parser, key)
+    mine, first = key, True
+    if args.shard:
+        try:
+            i, n = parse_shard(args.shard)
+        except ValueError as e:
+            parser.error(str(e))
+        mine, first = shard_of(key, i, n), i == 1
     previous = _previous_grades(args.out, key, parser)
     graded_before = {(r.student_id, r.file) for r in previous if r.student_id and r.file}
     skipped: list[str] = []
+    others: list[str] = []
 
     def skip(sid: str, path: Path) -> bool:
+        if sid not in mine:
+            others.append(path.name)
+            return True
         if args.resume and (sid, path.name) in graded_before:
             skipped.append(path.name)
             return True
         return False
 
+    def ours(rows: list[Result]) -> list[Result]:
+        """The rows of this shard: its students, and the files nobody owns in shard 1."""
+        return [r for r in rows if r.student_id in mine or (not r.student_id and first)]
+
     def save(partial: list[Result]) -> None:
-        write_grades(merge(previous, partial, key), args.out)
+        write_grades(merge(previous, ours(partial), mine), args.out)
 
     with tqdm(total=len(args.submissions), desc="grade", unit="notebook", file=sys.stderr) as bar:
         try:
@@ -329,6 +566,7 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 sandboxed=not args.no_sandbox,
                 skip=skip,
                 on_graded=save,
+                jobs=jobs,
             )
         except KeyboardInterrupt:
             bar.close()
@@ -338,18 +576,20 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 file=sys.stderr,
             )
             return 130
-    results = merge(previous, results, key)
+    results = merge(previous, ours(results), mine)
     write_grades(results, args.out)
+    exported = export(results)
     students = [r for r in results if r.student_id]
     mean = sum(r.total for r in students) / max(1, len(students))
     most = max((r.max for r in students), default=0)
     missing = sum(1 for r in students if not r.file)
     problems = sum(1 for r in results if r.reason_text)
     kept = f", {len(skipped)} graded before and skipped" if skipped else ""
+    kept += f", {len(others)} of other shards left out" if others else ""
     print(
-        f"graded {_n(len(args.submissions) - len(skipped), 'file')} for "
+        f"graded {_n(len(args.submissions) - len(skipped) - len(others), 'file')} for "
         f"{_n(len(students), 'student')} ({missing} without a submission, {problems} rows "
-        f"with reasons{kept}): mean {mean:.2f}/{most} -> {args.out}",
+        f"with reasons{kept}): mean {mean:.2f}/{most} -> {args.out}{exported}",
         file=sys.stderr,
     )
     return 0

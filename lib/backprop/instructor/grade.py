@@ -25,6 +25,7 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from . import preamble
 from .kernel import OUTPUT_LIMIT, Reply
 from .key import KeyItem, StudentKey
 from .results import Result, zero
-from .sandbox import run_cells, sandbox_problem
+from .sandbox import python_paths, run_cells, sandbox_problem, stop_all
 from .submission import (
     answer_cells,
     attribute,
@@ -321,22 +322,29 @@ def grade(
     sandboxed: bool = True,
     skip: Callable[[str, Path], bool] | None = None,
     on_graded: Callable[[list[Result]], None] | None = None,
+    jobs: int = 1,
 ) -> list[Result]:
     """Grade every submission: one result per student of the key (the best file if
     several), then one per file that belongs to nobody in the key.
 
     Every file is read into memory before the first one runs, so no submission's
     code can change another's (nor, without a sandbox, the key already read).
+    ``jobs`` submissions run at once, each in a sandbox of its own (threads: the
+    work is in the sandbox's processes); the result does not depend on ``jobs``.
     ``skip(student id, path)`` leaves out files graded before (``--resume``);
     ``on_graded`` gets the results so far (students graded, orphans) after each file.
     ``RuntimeError`` if ``sandboxed`` and bubblewrap cannot sandbox here.
     Students whose code cells are the same as another student's are flagged.
     """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
     if sandboxed and sandbox_problem():
         raise RuntimeError(f"cannot grade safely: {sandbox_problem()}")
-    best: dict[str, Result] = {}
-    seen: dict[str, list[str]] = {}
-    orphans: list[Result] = []
+    if sandboxed:
+        python_paths()  # cached once here, not raced for by the threads
+    # Per student: the result of each of their files, by the file's place in the list.
+    graded: dict[str, dict[int, Result]] = {}
+    orphans: dict[int, Result] = {}
     prints: dict[str, set[str]] = {}
     read: list[tuple[Path, nbformat.NotebookNode | None, str]] = []
     for sub in submissions:
@@ -345,39 +353,66 @@ def grade(
             read.append((path, parse_submission(path.read_bytes()), ""))
         except (OSError, ValueError) as e:
             read.append((path, None, str(e) if isinstance(e, ValueError) else f"unreadable: {e}"))
-    for path, nb, why in read:
+
+    def so_far(missing: bool) -> list[Result]:
+        best: dict[str, Result] = {}
+        seen: dict[str, list[str]] = {}
+        for sid, files in graded.items():
+            ordered = [files[i] for i in sorted(files)]
+            best[sid] = max(ordered, key=lambda r: r.total)  # the first of the best
+            seen[sid] = [r.file for r in ordered]
+        return _per_student(key, best, seen, prints, missing) + [
+            orphans[i] for i in sorted(orphans)
+        ]
+
+    def done(path: Path) -> None:
+        if progress is not None:
+            progress(path)
+        if on_graded is not None:
+            on_graded(so_far(missing=False))
+
+    todo: list[tuple[int, str, Path, nbformat.NotebookNode]] = []
+    for i, (path, nb, why) in enumerate(read):
         sid, nb = whose(path, key, nb) if nb is not None else (attribute(path, key), None)
         if sid is not None and skip is not None and skip(sid, path):
             pass
         elif sid is None:
-            orphans.append(
-                Result(
-                    "",
-                    "",
-                    path.name,
-                    {},
-                    {},
-                    ["; ".join(filter(None, ["cannot tell whose submission this is", why]))],
-                )
-            )
+            why = "; ".join(filter(None, ["cannot tell whose submission this is", why]))
+            orphans[i] = Result("", "", path.name, {}, {}, [why])
+        elif nb is None:
+            graded.setdefault(sid, {})[i] = zero(key[sid], path.name, why)
         else:
-            if nb is None:
-                r = zero(key[sid], path.name, why)
-            else:
-                printed = code_print(nb)
-                if printed:
-                    prints.setdefault(printed, set()).add(sid)
-                r = grade_submission(
-                    path, key[sid], timeout, cell_timeout, nb=nb, others=key, sandboxed=sandboxed
-                )
-            seen.setdefault(sid, []).append(path.name)
-            if sid not in best or r.total > best[sid].total:
-                best[sid] = r
-        if progress is not None:
-            progress(path)
-        if on_graded is not None:
-            on_graded(_per_student(key, best, seen, prints, missing=False) + orphans)
-    return _per_student(key, best, seen, prints) + orphans
+            printed = code_print(nb)
+            if printed:
+                prints.setdefault(printed, set()).add(sid)
+            todo.append((i, sid, path, nb))
+            continue
+        done(path)
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="grade")
+    try:
+        futures = {
+            pool.submit(
+                grade_submission,
+                path,
+                key[sid],
+                timeout,
+                cell_timeout,
+                nb=nb,
+                others=key,
+                sandboxed=sandboxed,
+            ): (i, sid, path)
+            for i, sid, path, nb in todo
+        }
+        for future in as_completed(futures):
+            i, sid, path = futures[future]
+            graded.setdefault(sid, {})[i] = future.result()
+            done(path)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_all()  # the sandboxes still running: their threads then end at once
+        raise
+    pool.shutdown()
+    return so_far(missing=True)
 
 
 def _per_student(

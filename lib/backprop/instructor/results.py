@@ -97,3 +97,62 @@ def merge(
     orphans = [r for r in new if not r.student_id]
     names = {r.file for r in orphans}
     return out + orphans + [r for r in previous if not r.student_id and r.file not in names]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"i/N"`` as ``(i, N)`` with ``1 <= i <= N``; ``ValueError`` otherwise."""
+    part, _, whole = text.partition("/")
+    try:
+        i, n = int(part), int(whole)
+    except ValueError:
+        raise ValueError(f"a shard is written i/N, such as 2/8, not {text!r}") from None
+    if not 1 <= i <= n:
+        raise ValueError(f"shard {text!r}: i must lie in 1 .. N")
+    return i, n
+
+
+def shard_of(key: dict[str, StudentKey], i: int, n: int) -> dict[str, StudentKey]:
+    """The students of shard ``i`` of ``n``: every ``n``-th student of the key (its roster
+    order), starting at the ``i``-th, so the shards are of sizes that differ by at most one
+    and the same key always splits the same way."""
+    return {sid: sk for j, (sid, sk) in enumerate(key.items()) if j % n == i - 1}
+
+
+def grade_columns(path: str | Path) -> list[str]:
+    """The exercise columns of a grades file (``ValueError`` if it is not one)."""
+    with Path(path).open(newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f), [])
+    if tuple(header[:3]) != LEAD_COLUMNS or tuple(header[-3:]) != TAIL_COLUMNS:
+        raise ValueError(f"{path}: not a grades file written by grade")
+    return header[3:-3]
+
+
+def merge_files(paths: Sequence[str | Path], key: dict[str, StudentKey]) -> list[Result]:
+    """The grades of ``key``'s students from the grades files of its shards (``grade
+    --shard``), in the key's order, as one unsharded run writes them.
+
+    ``ValueError`` if a file is not a grades file, holds another assignment's
+    exercises, or grades a student that another file graded too."""
+    exercises = [it.key for it in next(iter(key.values())).items]
+    merged: list[Result] = []
+    where: dict[str, str] = {}
+    for path in paths:
+        columns = grade_columns(path)
+        if sorted(columns) != sorted(exercises):
+            strange = sorted(set(columns) ^ set(exercises))
+            raise ValueError(
+                f"{path} holds the grades of another assignment (exercise {strange[0]!r} is "
+                "in one of it and the key, not both)"
+            )
+        rows = read_grades(path)
+        for r in rows:
+            if r.student_id and r.file:
+                if r.student_id in where:
+                    raise ValueError(
+                        f"{path} and {where[r.student_id]} both grade student {r.student_id!r}"
+                    )
+                where[r.student_id] = str(path)
+            if r.student_id and r.student_id not in key:
+                raise ValueError(f"{path}: student {r.student_id!r} is not in the key")
+        merged = merge(merged, rows, key)
+    return merged
