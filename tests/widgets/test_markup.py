@@ -112,3 +112,11 @@ def test_a_minus_sign_is_a_prefix_and_a_subtraction_is_not():
     assert signs.count('<mo form="prefix">&#x02212;</mo>') == 4
     for minus in ("f(x) - y", "[a] - b", "y - t", "x^2 - 1"):
         assert 'form="prefix"' not in formula(minus), minus
+
+
+@pytest.mark.parametrize(("latex", "prime"), [("h'(x)", "&#x02032;"), ("f''(z)", "&#x02033;")])
+def test_a_prime_stays_level_beside_its_letter(latex, prime):
+    # Not a superscript of a superscript (Chromium draws that as a tiny accent).
+    html = formula(latex)
+    assert "<msup>" not in html
+    assert f'<mo form="postfix" lspace="0" rspace="0">{prime}</mo>' in html

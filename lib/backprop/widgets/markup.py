@@ -47,6 +47,11 @@ _SIGN = re.compile(
 )
 
 
+# latex2mathml writes h' as <msup><mi>h</mi><mi>′</mi></msup>: a prime raised twice, which
+# Chromium draws as a tiny accent. The prime character is raised already: keep it level.
+_PRIME = re.compile(r"<msup>(<mi>[^<]*</mi>)<mi>((?:&#x0203[234];)+)</mi></msup>")
+
+
 class MarkupError(ValueError):
     """A formula that latex2mathml cannot read, or left as LaTeX."""
 
@@ -82,6 +87,7 @@ def _core(mathml: str) -> str:
 
     # A minus after an operator (not a closing fence) or at the start of a row is a sign, not a
     # subtraction: MathML Core spaces it as the latter unless told (MathJax guesses).
+    mathml = _PRIME.sub(r'\1<mo form="postfix" lspace="0" rspace="0">\2</mo>', mathml)
     return _SIGN.sub(r'\g<before><mo form="prefix">&#x02212;</mo>', _STYLED.sub(restyle, mathml))
 
 
