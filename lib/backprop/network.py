@@ -1,6 +1,6 @@
 r"""A fully connected network with a forward pass and both backward passes.
 
-Notation (the book's): layer $l = 1, \dots, L$ computes
+Notation (the book's): layer $l = 1, \dots, D$ computes
 
 $$z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}, \qquad a^{(l)} = f_l(z^{(l)}),$$
 
@@ -46,7 +46,7 @@ class Trace:
 
     @property
     def output(self) -> Array:
-        """The network's output $y = a^{(L)}$."""
+        """The network's output $y = a^{(D)}$."""
         return self.a[-1]
 
 
@@ -70,7 +70,7 @@ class Gradients:
     def delta_rms(self) -> Array:
         r"""The size of each layer's deltas: entry $l - 1$ is the root mean square
         $\sqrt{\operatorname{mean}\big((\delta^{(l)})^2\big)}$ over samples and units,
-        for $l = 1, \dots, L$ (a list of how the backward signal grows or shrinks with depth)."""
+        for $l = 1, \dots, D$ (a list of how the backward signal grows or shrinks with depth)."""
         return np.array([np.sqrt(np.mean(np.square(d))) for d in self.dz])
 
 
@@ -214,7 +214,7 @@ class Network:
         r"""Run the forward pass and keep every intermediate.
 
         $z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}$, $a^{(l)} = f_l(z^{(l)})$,
-        for $l = 1, \dots, L$. The backward passes reuse the stored $z$ and $a$.
+        for $l = 1, \dots, D$. The backward passes reuse the stored $z$ and $a$.
         """
         a = self._check_input(X)
         A, Z = [a], []
@@ -227,7 +227,7 @@ class Network:
         return Trace(A, Z)
 
     def predict(self, X: ArrayLike) -> Array:
-        """The output $y = a^{(L)}$ alone."""
+        """The output $y = a^{(D)}$ alone."""
         return self.forward(X).output
 
     # ---- the backward passes -----------------------------------------
@@ -241,8 +241,8 @@ class Network:
         r"""Backward pass #1 and #2: every $\partial L/\partial a$, $\delta$, $\partial L/\partial W$,
         $\partial L/\partial b$.
 
-        Starting from $\partial L/\partial a^{(L)}$ (the loss's gradient), for
-        $l = L, \dots, 1$:
+        Starting from $\partial L/\partial a^{(D)}$ (the loss's gradient), for
+        $l = D, \dots, 1$:
 
         - $\delta^{(l)} = \partial L/\partial a^{(l)} \odot f_l'(z^{(l)})$
         - $\partial L/\partial W^{(l)} = (a^{(l-1)})^\top \delta^{(l)}$, and

@@ -75,7 +75,7 @@ def _sigmoid_chain(w: float, L: int, d: float) -> float:
 
 @register("ch08.sigmoid-chain")
 def sigmoid_chain(seed: int) -> Exercise:
-    r"""$\delta^{(1)} = (w/4)^{L-1}\,\delta^{(L)}$ in a chain of scalar sigmoid units with
+    r"""$\delta^{(1)} = (w/4)^{D-1}\,\delta^{(D)}$ in a chain of scalar sigmoid units with
     every pre-activation at 0: each layer multiplies the delta by $w\,\sigma'(0) = w/4$."""
 
     def draw(rng: np.random.Generator) -> tuple[float, int, float]:

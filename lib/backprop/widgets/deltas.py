@@ -3,7 +3,7 @@ r"""Every delta and gradient of a small network, live: move a target, a weight o
 An anywidget: the browser (``js/deltas.js`` with ``js/numerics.js``) reruns the forward
 and backward passes of :class:`backprop.Network` for one sample at every move of a
 slider. Sliders set the targets $t_k$ and one chosen weight or bias; the view shows the
-outputs, the output deltas $\delta^{(L)}$, the hidden deltas
+outputs, the output deltas $\delta^{(D)}$, the hidden deltas
 $\delta^{(l)} = \big(\delta^{(l+1)} (W^{(l+1)})^\top\big) \odot f'(z^{(l)})$, and every
 gradient $\partial L/\partial W^{(l)}_{ij} = a^{(l-1)}_i\,\delta^{(l)}_j$,
 $\partial L/\partial b^{(l)}_j = \delta^{(l)}_j$. The properties below compute the same

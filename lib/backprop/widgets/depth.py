@@ -8,8 +8,8 @@ root mean squares of $z^{(l)}$ and of $\delta^{(l)} = \partial L/\partial z^{(l)
 scale. Only the settings travel in the widget's state. :func:`depth_profile` computes the same
 numbers with :class:`backprop.Network` (the tests compare both).
 
-The network: $L$ = ``depth`` layers of ``width`` units, the chosen activation in layers
-$1, \dots, L - 1$ and the identity in layer $L$, no biases (zeros), mean squared error against
+The network: $D$ = ``depth`` layers of ``width`` units, the chosen activation in layers
+$1, \dots, D - 1$ and the identity in layer $D$, no biases (zeros), mean squared error against
 random targets. Every input, target and weight is uniform: $x, t \sim U(-\sqrt 3, \sqrt 3)$
 (mean square 1) and $W^{(l)}_{ij} = s \sqrt 3\,(2u - 1)$ with $u \sim U(0, 1)$, so the weights
 have variance $s^2$, the scale :data:`backprop.network.INITS` gives (uniform rather than normal:
@@ -80,7 +80,7 @@ def depth_setup(
     samples: int = SAMPLES,
     seed: int = 0,
 ) -> tuple[Network, Array, Array]:
-    """The explorer's network, inputs X and targets T (the draws in the order X, T, W[1], ..., W[L])."""
+    """The explorer's network, inputs X and targets T (the draws in the order X, T, W[1], ..., W[D])."""
     _check(depth, activation, init)
     n_data = 2 * samples * width
     u = uniforms(seed, n_data + depth * width * width)

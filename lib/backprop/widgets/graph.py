@@ -166,11 +166,11 @@ def network_steps(net: Network, x: ArrayLike, t: ArrayLike, loss: str = "half_ss
     r"""The backward steps of ``net`` for one sample, one arrow at a time, in the stepper's order.
 
     Pass #1, from the output back: $\partial L/\partial y_k$ (the loss's local derivative),
-    then for $l = L, \dots, 1$: $\delta^{(l)}_j = f_l'(z^{(l)}_j)\,\partial L/\partial
+    then for $l = D, \dots, 1$: $\delta^{(l)}_j = f_l'(z^{(l)}_j)\,\partial L/\partial
     a^{(l)}_j$, and (for $l > 1$) $\partial L/\partial a^{(l-1)}_i = \sum_j W^{(l)}_{ij}\,
     \delta^{(l)}_j$ one term (arrow) at a time: ``term`` is the product, ``value`` the sum so
     far. Pass #2: $\partial L/\partial W^{(l)}_{ij} = a^{(l-1)}_i\,\delta^{(l)}_j$ and
-    $\partial L/\partial b^{(l)}_j = 1 \cdot \delta^{(l)}_j$ for $l = L, \dots, 1$. The values
+    $\partial L/\partial b^{(l)}_j = 1 \cdot \delta^{(l)}_j$ for $l = D, \dots, 1$. The values
     are :meth:`~backprop.Network.backward`'s (``dz``, ``da``, ``dW``, ``db``); node keys are 0-based
     (``"a1_2"`` is $a^{(1)}_3$).
     """

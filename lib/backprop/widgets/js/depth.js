@@ -55,7 +55,7 @@ function rms(M) {
   return Math.sqrt(s / n);
 }
 
-/** { zRms, deltaRms }: the root mean squares of z⁽ˡ⁾ and δ⁽ˡ⁾ for l = 1..L (mse loss). */
+/** { zRms, deltaRms }: the root mean squares of z⁽ˡ⁾ and δ⁽ˡ⁾ for l = 1..D (mse loss). */
 export function profile(depth, activation, init, width = 32, samples = 64, seed = 0) {
   const { net, X, T } = setup(depth, activation, init, width, samples, seed);
   const trace = networkForward(net, X);
@@ -72,7 +72,7 @@ export function sci(x) {
 
 const WIDE = 440;
 const HIGH = 280;
-const M = { left: 56, right: 14, top: 14, bottom: 44 };
+const M = { left: 64, right: 14, top: 14, bottom: 44 };
 
 function picker(parent, label, name, options) {
   const id = nextId(`bp-${name}`);
@@ -97,7 +97,7 @@ function render({ model, el: host }) {
     redraw();
   });
   const depth = slider({
-    label: "depth L", name: "depth", min: 2, max: 50, step: 1, value: model.get("depth"),
+    label: "depth D", name: "depth", min: 2, max: 50, step: 1, value: model.get("depth"),
     format: (v) => String(v), parent: controls,
     onInput: (v) => {
       save(model, { depth: v });
@@ -135,7 +135,7 @@ function render({ model, el: host }) {
     const x = scaleLinear().domain([0.5, L + 0.5]).range([M.left, WIDE - M.right]);
     const y = scaleLinear().domain([lo, hi]).range([HIGH - M.bottom, M.top]);
     axis(xAxis, x, "bottom", { n: Math.min(L, 10), format: (v) => (Number.isInteger(v) ? String(v) : ""), label: "layer l" });
-    axis(yAxis, y, "left", { n: 6, format: (v) => (Number.isInteger(v) ? `1e${v}`.replace("-", MINUS) : ""), label: "root mean square" });
+    axis(yAxis, y, "left", { n: 6, format: (v) => (Number.isInteger(v) ? `1e${v}`.replace("-", MINUS) : ""), label: "root mean square", labelGap: 48 });
     lines.replaceChildren();
     dots.replaceChildren();
     const series = [
@@ -156,9 +156,9 @@ function render({ model, el: host }) {
     const dL = p.deltaRms[L - 1];
     const name = model.get("activation") === "relu" ? "ReLU" : model.get("activation");
     line.set(
-      `${L} layers, ${name}, ${INIT_NAMES[model.get("init")]}: δ⁽ᴸ⁾ has root mean square ${sci(dL)}, ` +
+      `${L} layers, ${name}, ${INIT_NAMES[model.get("init")]}: δ⁽ᴰ⁾ has root mean square ${sci(dL)}, ` +
         `δ⁽¹⁾ ${sci(d1)}: the first layer's deltas are ${sci(d1 / dL)} times the last layer's ` +
-        `(z⁽ᴸ⁾: ${sci(p.zRms[L - 1])}).`,
+        `(z⁽ᴰ⁾: ${sci(p.zRms[L - 1])}).`,
     );
     line.node.dataset.ratio = String(d1 / dL);
   }

@@ -243,9 +243,9 @@ export function frame(elTarget, { name, title }) {
 /**
  * Draw an axis of a d3 scale into the SVG group g (cleared first): "bottom" or "left",
  * at most `n` ticks (scale.ticks), labels by `format` (default: the scale's tickFormat,
- * with a true minus sign). Replaces d3-axis (which needs d3-selection) in a few lines.
+ * with a true minus sign; a left axis's label sits `labelGap` px out). Replaces d3-axis (which needs d3-selection) in a few lines.
  */
-export function axis(g, scale, orient, { n = 5, format = null, label = null } = {}) {
+export function axis(g, scale, orient, { n = 5, format = null, label = null, labelGap = 36 } = {}) {
   while (g.firstChild) g.removeChild(g.firstChild);
   const [r0, r1] = scale.range();
   const tf = format ?? scale.tickFormat(n);
@@ -268,7 +268,7 @@ export function axis(g, scale, orient, { n = 5, format = null, label = null } = 
       "text",
       bottom
         ? { x: (r0 + r1) / 2, y: 32, "text-anchor": "middle", class: "bp-axis-label" }
-        : { transform: `rotate(-90)`, x: -(r0 + r1) / 2, y: -36, "text-anchor": "middle", class: "bp-axis-label" },
+        : { transform: `rotate(-90)`, x: -(r0 + r1) / 2, y: -labelGap, "text-anchor": "middle", class: "bp-axis-label" },
       g,
     );
     text.textContent = label;
