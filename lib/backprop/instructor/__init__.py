@@ -13,12 +13,14 @@ One module per job: :mod:`.variants` (whose numbers are whose), :mod:`.assign`
 a submitted notebook), :mod:`.kernel` and :mod:`.preamble` (running it), :mod:`.sandbox` and
 :mod:`._sandboxed_run` (the bubblewrap sandbox it runs in),
 :mod:`.grade` (marking), :mod:`.results` (the grades file, shards and their merge),
-:mod:`.export` (grades for Canvas, Moodle, Gradescope), :mod:`.catalog` (``list``),
+:mod:`.export` (grades for Canvas, Moodle, Gradescope), :mod:`.feedback` (a page per
+student and the class report), :mod:`.catalog` (``list``),
 :mod:`.student_filter`,
 :mod:`.leaks` and :mod:`.student_build` (the student edition), :mod:`.cli`.
 """
 
 from .assign import Assignment, assign, student_notebook
+from .feedback import write_feedback, write_report
 from .grade import grade, grade_submission
 from .key import KeyItem, StudentKey, read_key, write_key
 from .leaks import find_leaks
@@ -42,6 +44,8 @@ __all__ = [
     "student_notebook",
     "variant",
     "variant_seed",
+    "write_feedback",
     "write_grades",
     "write_key",
+    "write_report",
 ]

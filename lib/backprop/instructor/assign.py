@@ -128,13 +128,21 @@ def student_notebook(
     variants: Sequence[Exercise],
     title: str = "Assignment",
     hints: bool = False,
+    deadline: str = "",
+    submit: str = "",
 ) -> nbformat.NotebookNode:
-    """The notebook of ``student`` for the exercises ``variants`` (no answers in it)."""
+    """The notebook of ``student`` for the exercises ``variants`` (no answers in it); its
+    first cell names the course (``title``), the ``deadline`` and how to ``submit``."""
     nb = nbformat.v4.new_notebook()
     who = student.student_id + (f" ({student.name})" if student.name else "")
+    facts = f"Student: **{who}**"
+    if deadline:
+        facts += f"  \nDeadline: **{deadline}**"
+    if submit:
+        facts += f"  \nHow to submit: {submit}"
     cells = [
         nbformat.v4.new_markdown_cell(
-            f"# {title}\n\nStudent: **{who}**\n\n{_how_to_answer()}",
+            f"# {title}\n\n{facts}\n\n{_how_to_answer()}",
             id="intro",
             metadata={"backprop": {"role": "intro"}},
         )
@@ -194,6 +202,19 @@ class Assignment:
     exercises: list[str]
 
 
+def check_out(out: str | Path, force: bool = False) -> list[Path]:
+    """The handouts already in ``out/handout/``; ``ValueError`` if there are some and not
+    ``force`` (stale handouts of another roster or secret must not be handed out)."""
+    handout = Path(out) / HANDOUT
+    stale = sorted(handout.glob("*.ipynb")) if handout.is_dir() else []
+    if stale and not force:
+        raise ValueError(
+            f"{handout} has handouts already ({len(stale)} notebooks): choose another --out, "
+            "or --force to remove them and assign again"
+        )
+    return stale
+
+
 def assign(
     students: Sequence[Student],
     secret: str,
@@ -202,16 +223,23 @@ def assign(
     title: str = "Assignment",
     hints: bool = False,
     progress: Callable[[Student], None] | None = None,
+    deadline: str = "",
+    submit: str = "",
+    force: bool = False,
 ) -> Assignment:
     """Write ``out/handout/<student id>.ipynb`` for every student and ``out/key.csv``
     (mode 600: only you can read it).
 
     ``keys`` are exercise keys (see :func:`backprop.instructor.variants.chapter_keys`).
+    ``ValueError`` if ``out/handout/`` holds notebooks already, unless ``force``: then
+    they are removed first. ``deadline`` and ``submit`` go into each notebook's first cell.
     """
     if not keys:
         raise ValueError("no exercises to assign")
     out = Path(out)
     handout = out / HANDOUT
+    for path in check_out(out, force):
+        path.unlink()
     handout.mkdir(parents=True, exist_ok=True)
     names: dict[str, str] = {}
     for s in students:
@@ -225,7 +253,9 @@ def assign(
     written: list[StudentKey] = []
     for s in students:
         variants = [variant(secret, s.student_id, k) for k in keys]
-        nb = student_notebook(s, variants, title=title, hints=hints)
+        nb = student_notebook(
+            s, variants, title=title, hints=hints, deadline=deadline, submit=submit
+        )
         path = handout / f"{safe_name(s.student_id)}.ipynb"
         nbformat.validate(nb)
         nbformat.write(nb, path)

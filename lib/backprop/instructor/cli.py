@@ -19,9 +19,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .assign import assign
+from .assign import assign, check_out
 from .catalog import entries, unknown
 from .export import FORMATS, parse_points, write_export
+from .feedback import write_feedback, write_report
 from .grade import grade
 from .key import StudentKey, read_key
 from .leaks import find_leaks
@@ -102,6 +103,10 @@ grade refuses; --no-sandbox runs the students' code as you, unconfined.
 the grades do not depend on N. The grades file is written after every notebook. If --out exists already, the
 new rows are merged into it (grading one late student changes only that row);
 after an interruption (Ctrl-C, a crash), --resume skips the files it has rows for.
+
+--feedback DIR writes a page per student (their questions, answers, the right
+answers and worked solutions for their numbers); --report FILE.html the class
+report (share right and common wrong answers per exercise, totals per student).
 
 example:
   python -m backprop.instructor grade --key hw2/key.csv --out hw2-grades.csv \\
@@ -197,7 +202,19 @@ def _assign_arguments(a: argparse.ArgumentParser) -> None:
     a.add_argument(
         "--exercises", nargs="+", default=[], metavar="KEY", help="exercise keys, e.g. ch04.mask"
     )
-    a.add_argument("--title", default="Assignment", help="the notebooks' title")
+    a.add_argument("--title", default="Assignment", help="the notebooks' title (the course's)")
+    a.add_argument("--deadline", default="", help="the deadline, shown at the top of each notebook")
+    a.add_argument(
+        "--submit",
+        default="",
+        metavar="HOW",
+        help="how to submit, shown at the top of each notebook",
+    )
+    a.add_argument(
+        "--force",
+        action="store_true",
+        help="assign into a folder that has handouts already (they are removed first)",
+    )
     a.add_argument("--hints", action="store_true", help="include each exercise's hints")
     a.add_argument("--out", required=True, help="folder for the notebooks and key.csv")
 
@@ -245,6 +262,20 @@ def _grade_arguments(g: argparse.ArgumentParser) -> None:
         action="store_true",
         help="skip the files the grades file (--out) already has a row for: carry on after "
         "an interruption",
+    )
+    g.add_argument(
+        "--feedback",
+        metavar="DIR",
+        default=None,
+        help="write DIR/<student id>.html for every student graded: each question with their "
+        "numbers, their answer, the right one and the worked solution (offline HTML)",
+    )
+    g.add_argument(
+        "--report",
+        metavar="FILE",
+        default=None,
+        help="write the class report (HTML): per exercise the share right and the most "
+        "common wrong answers with the slips they match, per student the total",
     )
     _export_arguments(g)
     g.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="submitted .ipynb files")
@@ -484,6 +515,10 @@ def _assign(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             raise ValueError("choose exercises with --chapters and/or --exercises")
     except (OSError, ValueError) as e:
         parser.error(str(e))
+    try:
+        check_out(args.out, force=args.force)
+    except ValueError as e:
+        parser.error(str(e))
     with tqdm(total=len(students), desc="assign", unit="student", file=sys.stderr) as bar:
         done = assign(
             students,
@@ -493,6 +528,9 @@ def _assign(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             title=args.title,
             hints=args.hints,
             progress=lambda s: bar.update(),
+            deadline=args.deadline,
+            submit=args.submit,
+            force=args.force,
         )
     print(
         f"assigned {_n(len(keys), 'exercise')} to {_n(len(done.notebooks), 'student')}: "
@@ -579,6 +617,13 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     results = merge(previous, ours(results), mine)
     write_grades(results, args.out)
     exported = export(results)
+    title = Path(args.out).stem
+    if args.feedback:
+        pages = write_feedback(results, key, args.feedback, title)
+        exported += f"; {_n(len(pages), 'feedback page')} -> {args.feedback}/"
+    if args.report:
+        write_report(results, key, args.report, title)
+        exported += f"; class report -> {args.report}"
     students = [r for r in results if r.student_id]
     mean = sum(r.total for r in students) / max(1, len(students))
     most = max((r.max for r in students), default=0)

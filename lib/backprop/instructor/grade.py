@@ -133,6 +133,20 @@ def spaced(text: str) -> str:
     return ", ".join(tokens)
 
 
+def answer_text(record: dict[str, Any] | None) -> str:
+    """The answer a capture recorded, as text ("" if none was given)."""
+    if record is None:
+        return ""
+    status = record.get("status")
+    if status == "text":
+        return str(record.get("text", ""))
+    if status == "numbers":
+        return ", ".join(str(v) for v in record.get("values", []))
+    if status == "type":
+        return f"(a {record.get('type')})"
+    return ""
+
+
 def mark(item: KeyItem, record: dict[str, Any] | None) -> tuple[int, str]:
     """The mark (1 or 0) of a recorded answer, and the reason for a 0."""
     if record is None:
@@ -184,6 +198,7 @@ class Sheet:
     reasons: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
 
     def note(self, step: Step, reply: Reply, limit: float) -> None:
         """Take in how ``step`` ended (it ran for at most ``limit`` seconds)."""
@@ -200,7 +215,9 @@ class Sheet:
         if reply.status != "ok":
             self.failed[key] = "the grader could not read the answer"
             return
-        self.marks[key], self.reasons[key] = mark(self.sk.item(key), read_capture(reply.outputs))
+        record = read_capture(reply.outputs)
+        self.answers[key] = answer_text(record)[:2000]
+        self.marks[key], self.reasons[key] = mark(self.sk.item(key), record)
 
     def out_of_time(self, step: Step, timeout: float) -> None:
         """``step`` was not run: the notebook's time limit had run out."""
@@ -212,6 +229,7 @@ class Sheet:
         marks = {**self.marks, **dict.fromkeys(self.failed, 0)}
         reasons = {**self.reasons, **self.failed}
         result = Result(self.sk.student_id, self.sk.name, file, {}, {}, self.problems)
+        result.answers = {k: a for k, a in self.answers.items() if k not in problems}
         for k in (it.key for it in self.sk.items):
             if k in problems:
                 result.marks[k], result.reasons[k] = 0, problems[k]

@@ -18,7 +18,8 @@ TAIL_COLUMNS = ("total", "max", "reasons")
 
 @dataclass
 class Result:
-    """The grade of one submission (or of a missing one)."""
+    """The grade of one submission (or of a missing one); ``answers`` holds, per exercise,
+    the answer as the grader read it (the student's text; not in the grades file)."""
 
     student_id: str
     name: str
@@ -26,6 +27,7 @@ class Result:
     marks: dict[str, int]
     reasons: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
