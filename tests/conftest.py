@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,6 +28,33 @@ def missing_tool(reason: str) -> None:
     pytest.skip(reason)
 
 
+def chromium_path() -> str | None:
+    """Debian's Chromium: ``$CHROMIUM``, /usr/bin/chromium, or chromium on PATH."""
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Chromium driven by Playwright, for the site's and the reader notebooks' browser tests."""
+    exe = chromium_path()
+    if exe is None:
+        missing_tool(
+            "Chromium NOT FOUND (looked at $CHROMIUM, /usr/bin/chromium, PATH): the browser "
+            "tests are NOT RUN; install it: sudo apt-get install chromium"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_tool("the python package playwright is not installed (make setup installs it)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     """The repository root."""
@@ -39,6 +68,15 @@ def node() -> str:
     if path is None:
         missing_tool("node NOT FOUND: the widgets' JavaScript is NOT TESTED (install node >= 18)")
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def esbuild(node: str) -> Path:
+    """node_modules/esbuild (``npm ci --ignore-scripts``), which builds the explorer bundles."""
+    path = ROOT / "node_modules" / "esbuild"
+    if not path.is_dir():
+        missing_tool("node_modules/esbuild NOT FOUND (run `npm ci --ignore-scripts`)")
+    return path
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,13 +48,6 @@ def _missing(reason: str) -> None:
     if banner not in _SKIPPED:
         _SKIPPED.append(banner)
     pytest.skip(banner)
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
 
 
 # ---------------------------------------------------------------- visiting a page
@@ -460,3 +452,15 @@ PHONE_OVERFLOW = r"""() => {
 
 def phone_overflow(page: Any) -> dict[str, Any]:
     return page.evaluate(PHONE_OVERFLOW)
+
+
+def redraw(page: Any, root: Any, act: Any, timeout: int = 10_000) -> None:
+    """Do ``act()`` and wait until the explorer ``root`` has drawn another frame (its
+    ``data-frames`` counter, which every explorer's front end raises after a redraw)."""
+    before = int(root.get_attribute("data-frames") or 0)
+    act()
+    page.wait_for_function(
+        "([el, n]) => Number(el.dataset.frames) > n",
+        arg=[root.element_handle(), before],
+        timeout=timeout,
+    )

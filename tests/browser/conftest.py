@@ -33,7 +33,6 @@ from browser_site import (
     PageReport,
     Recorder,
     _missing,
-    chromium_path,
     collect,
     is_exercise,
     phone_overflow,
@@ -82,24 +81,6 @@ def base_url(html_dir: Path) -> Iterator[str]:
     yield f"http://{HOST}:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    exe = chromium_path()
-    if exe is None:
-        _missing(
-            "Chromium NOT FOUND (looked at $CHROMIUM, /usr/bin/chromium, PATH); "
-            "install it: sudo apt-get install chromium"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the python package playwright is not installed (make setup installs it)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-dev-shm-usage"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")

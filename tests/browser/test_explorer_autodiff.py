@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from backprop.widgets.autodiff import EXPRESSIONS, sweep
-from browser_site import DESKTOP
+from browser_site import DESKTOP, redraw
 
 PAGE = "chapters/07_autodiff.html"
 
@@ -31,16 +31,6 @@ def explorer(browser: Any, base_url: str, html_dir: Any) -> Iterator[tuple[Any, 
     root.wait_for(state="visible", timeout=20_000)
     yield page, root, errors
     ctx.close()
-
-
-def redraw(page: Any, root: Any, act: Any) -> None:
-    before = int(root.get_attribute("data-frames") or 0)
-    act()
-    page.wait_for_function(
-        "([el, n]) => Number(el.dataset.frames) > n",
-        arg=[root.element_handle(), before],
-        timeout=5_000,
-    )
 
 
 def inputs_shown(root: Any) -> dict[str, float]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from backprop.widgets.depth import depth_profile
-from browser_site import DESKTOP, PHONE
+from browser_site import DESKTOP, PHONE, redraw
 
 PAGE = "chapters/08_depth.html"
 
@@ -38,16 +38,6 @@ def explorer(browser: Any, base_url: str, html_dir: Any) -> Iterator[tuple[Any, 
     ctx, page, (root, errors) = open_page(browser, base_url, html_dir, DESKTOP)
     yield page, root, errors
     ctx.close()
-
-
-def redraw(page: Any, root: Any, act: Any) -> None:
-    before = int(root.get_attribute("data-frames") or 0)
-    act()
-    page.wait_for_function(
-        "([el, n]) => Number(el.dataset.frames) > n",
-        arg=[root.element_handle(), before],
-        timeout=10_000,
-    )
 
 
 def settings(root: Any) -> tuple[int, str, str]:

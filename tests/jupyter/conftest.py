@@ -51,13 +51,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_sep("!", banner, red=True, bold=True)
 
 
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -162,21 +155,3 @@ def jupyter(reader_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    exe = chromium_path()
-    if exe is None:
-        missing(
-            "Chromium NOT FOUND (looked at $CHROMIUM, /usr/bin/chromium, PATH); "
-            "install it: sudo apt-get install chromium"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the python package playwright is not installed (make setup installs it)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-dev-shm-usage"])
-        yield b
-        b.close()

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -102,17 +100,8 @@ process.stdout.write(JSON.stringify({ exports: Object.keys(m).sort(), results })
 """
 
 
-def _run_node(tmp: Path, cases: list[dict]) -> dict:
+def _run_node(node: str, tmp: Path, cases: list[dict]) -> dict:
     """``{"exports": [...], "results": [...]}``: numerics.js's export names and one result per case."""
-    node = shutil.which("node")
-    if node is None:
-        reason = (
-            "node NOT FOUND: the explorers' JavaScript numerics are NOT TESTED "
-            "(install node >= 18 to run tests/widgets/test_numerics_js.py)"
-        )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason + "; CI=true, so this is a failure")
-        pytest.skip(reason)
     runner = tmp / "run_numerics.mjs"
     runner.write_text(RUNNER, encoding="utf-8")
     data = tmp / "cases.json"
@@ -277,7 +266,7 @@ def _perturbed(cases: list[dict]) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory) -> dict:
+def run(node, tmp_path_factory) -> dict:
     """Every case (table, random, decoys) through one node process."""
     table = json.loads(NC.TABLE.read_text(encoding="utf-8"))
     rng = np.random.default_rng(20261130)
@@ -289,7 +278,7 @@ def run(tmp_path_factory) -> dict:
     }
     groups["decoys"] = _perturbed(table + [c for g in groups.values() for c in g])
     cases = table + [c for g in groups.values() for c in g]
-    ran = _run_node(tmp_path_factory.mktemp("numerics_js"), cases)
+    ran = _run_node(node, tmp_path_factory.mktemp("numerics_js"), cases)
     results, start = ran["results"], len(table)
     out = {"exports": ran["exports"], "table": list(zip(table, results[:start], strict=True))}
     for name, group in groups.items():
