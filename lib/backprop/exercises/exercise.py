@@ -8,11 +8,11 @@ their bank and the checker need numpy alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from .answers import Feedback, check_answer
+from .answers import Feedback, check_answer, expected
 from .edition import student_edition
 from .latex import number
 
@@ -42,6 +42,9 @@ class Exercise:
     params: dict[str, Any] = field(default_factory=dict)
     seed: int = 0
     title: str = ""
+    #: What the student gives: "number" here; "formula", "bug" and "code" in the subclasses
+    #: of :mod:`backprop.exercises.kinds` and :mod:`backprop.exercises.code`.
+    kind: ClassVar[str] = "number"
 
     def __post_init__(self) -> None:
         arr = np.atleast_1d(np.asarray(self.answer, dtype=np.float64)).ravel()
@@ -59,6 +62,16 @@ class Exercise:
     def answer_text(self) -> str:
         """The answer as a student would type it."""
         return ", ".join(number(a) for a in self.answer)
+
+    @property
+    def expects(self) -> str:
+        """What an answer looks like, for messages and handouts: "one number", ..."""
+        return expected(self.size)
+
+    def spec(self, student: bool = False) -> dict[str, Any]:
+        """What the answer box needs beyond the common fields, as JSON (per kind; the
+        student edition's carries nothing that gives the answer away)."""
+        return {}
 
     def check(self, answer: Any) -> Feedback:
         """The verdict on a typed string, a number, or a list or array of numbers."""
