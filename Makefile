@@ -33,6 +33,13 @@ $(NPM_STAMP): package.json package-lock.json
 
 setup: $(STAMP) $(NPM_STAMP)
 
+# The browser's formula parser: lark-js (in a throwaway venv, .venv-larkjs/) generates
+# lib/backprop/widgets/js/formula_parser.js from lib/backprop/exercises/formula.lark
+# (committed; tests/exercises/test_formula_js.py checks it matches the grammar).
+.PHONY: formula-parser
+formula-parser:
+	$(PYTHON) tools/build_formula_parser.py
+
 # The live explorers' front ends: lib/backprop/widgets/js/<name>.js -> static/<name>.js
 # (esbuild bundles, committed; tests/widgets/test_bundles.py checks they are fresh).
 .PHONY: widgets

@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = join(ROOT, "lib", "backprop", "widgets", "js");
-export const ENTRIES = ["toy", "graph", "descent", "relu", "deltas", "digits", "autodiff", "depth"];
+export const ENTRIES = ["exercise", "toy", "graph", "descent", "relu", "deltas", "digits", "autodiff", "depth"];
 
 const outdir = resolve(process.argv[2] ?? join(ROOT, "lib", "backprop", "widgets", "static"));
 mkdirSync(outdir, { recursive: true });

@@ -1,7 +1,8 @@
 """Every exercise's text and answer for seeds 0 to 119 are fixed: instructors hand out
 variants by seed (``backprop.instructor``), so a refactor of a generator must not change
 one. ``variants_0_119.json`` holds a digest of each variant (question, prompt, answer,
-tolerances, hints, solution, params), written once from the generators as they were.
+tolerances, hints, solution, params; for formulas, listings and code also the answer,
+the listing and the tests' inputs), written once from the generators as they were.
 
 A new exercise is pinned once it is ready to hand out:
 ``python tests/bank/test_bank_variants_unchanged.py --add KEY``. ``--write`` rewrites the
@@ -35,7 +36,15 @@ def digest(ex: E.Exercise) -> str:
         ex.solution,
         json.dumps(ex.params, sort_keys=True, default=repr),
     ]
+    if ex.kind != "number":  # what the other kinds check against (numbers' digests unchanged)
+        data += [ex.kind, ex.answer_text, json.dumps(ex.spec(), sort_keys=True, default=repr)]
+        for test in getattr(ex, "tests", ()):
+            data.append([test.name, test.points, json.dumps(test.args, default=_listed)])
     return hashlib.sha256(json.dumps(data).encode("utf-8")).hexdigest()[:16]
+
+
+def _listed(value: object) -> object:
+    return value.tolist() if hasattr(value, "tolist") else repr(value)
 
 
 def current() -> dict[str, list[str]]:

@@ -11,7 +11,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from backprop.exercises import check_answer
+from backprop.exercises import check_answer, check_bug
+from backprop.exercises.formula import Variable, check_formula
 
 from tools.toc import _files
 
@@ -234,6 +235,7 @@ VIEW_SELECTORS = {
     # The exercise answer box (anywidget): input, Check and Hint; or a live explorer
     # (anywidget, lib/backprop/widgets/js/): its section with at least one control.
     "AnyView": ".bp-exercise input.bp-exercise-input + button.bp-exercise-check, "
+    ".bp-exercise button.bp-bug-line, .bp-exercise pre.bp-code-template, "
     ".bp-explorer:has(input, button)",
 }
 
@@ -338,10 +340,58 @@ def _open_solution(box: Any, state: dict[str, Any]) -> dict[str, Any] | None:
     return {**before, **after, "expected_math": expected}
 
 
-def try_exercises(page: Any, models: dict[str, Any], views: list[str]) -> list[dict[str, Any]]:
-    """Type a right, a wrong and a nonsense answer into every exercise; read the verdicts.
+def _python_verdict(state: dict[str, Any], text: str) -> dict[str, str] | None:
+    """What the Python side says of ``text`` for the widget whose saved state is ``state``
+    (None in the student edition, whose state carries no answer)."""
+    kind, spec = state.get("kind", "number"), state.get("spec") or {}
+    if kind == "bug":
+        if not spec.get("bug"):
+            return None
+        notes = {int(k): v for k, v in spec.get("notes", {}).items()}
+        fb = check_bug(text, spec["bug"], len(spec["listing"]), notes)
+    elif kind == "formula":
+        if not spec.get("formula"):
+            return None
+        variables = [Variable.from_json(v) for v in spec["variables"]]
+        fb = check_formula(text, spec["formula"], variables, state["rtol"], state["atol"])
+    else:
+        answer = [float(a) for a in state["answer"]]
+        if not answer:
+            return None
+        fb = check_answer(text, answer, float(state["rtol"]), float(state["atol"]))
+    return {"verdict": fb.verdict, "message": fb.message}
 
-    Each result carries what the Python check_answer says about the same input.
+
+def _tries(state: dict[str, Any]) -> list[tuple[str, str]]:
+    """(kind of try, input) for an exercise: right, wrong and nonsense, per kind."""
+    kind, spec = state.get("kind", "number"), state.get("spec") or {}
+    if kind == "bug":
+        lines = len(spec.get("listing", []))
+        bug = int(spec.get("bug") or 1)
+        return [("right", str(bug)), ("wrong", str(bug % lines + 1))]
+    if kind == "formula":
+        f = spec.get("formula") or "x"
+        return [
+            ("right", f),
+            ("factor", f"2*({f})"),
+            ("wrong", f"({f}) + 1"),
+            ("nonsense", "(banana"),
+        ]
+    answer = [float(a) for a in state["answer"]]
+    if not answer:
+        return [("right", "1")]
+    return [
+        ("right", ", ".join(repr(a) for a in answer)),
+        ("wrong", _wrong(answer)),
+        ("nonsense", ", ".join(["banana"] * len(answer))),
+    ]
+
+
+def try_exercises(page: Any, models: dict[str, Any], views: list[str]) -> list[dict[str, Any]]:
+    """Give every exercise a right, a wrong and a nonsense answer as a reader would (type
+    and press Enter or click Check; for a listing, click a line); read the verdicts.
+
+    Each result carries what the Python side says about the same input.
     """
     page.evaluate(MARK_SUBAREAS)
     out = []
@@ -351,35 +401,47 @@ def try_exercises(page: Any, models: dict[str, Any], views: list[str]) -> list[d
         if not (model.get("model_module") == "anywidget" and "answer" in state):
             continue
         box = page.locator(f'.widget-subarea[data-bp-model="{model_id}"] .bp-exercise')
+        kind, spec = state.get("kind", "number"), state.get("spec") or {}
         answer = [float(a) for a in state["answer"]]
-        rtol, atol = float(state["rtol"]), float(state["atol"])
-        entry: dict[str, Any] = {"key": state.get("key", model_id), "answer": answer, "tries": []}
+        entry: dict[str, Any] = {
+            "key": state.get("key", model_id),
+            "kind": kind,
+            "answer": answer,
+            # The book edition's state carries the answer (code: the worked solution).
+            "has_answer": bool(
+                answer
+                or spec.get("bug")
+                or spec.get("formula")
+                or (kind == "code" and state.get("solution_html"))
+            ),
+            "tries": [],
+        }
         entry["question"] = box.evaluate(READ_QUESTION)
         entry["question"]["expected_math"] = str(state.get("question_html", "")).count("<math")
         entry["solution"] = _open_solution(box, state)
-        inputs = [
-            ("right", ", ".join(repr(a) for a in answer)),
-            ("wrong", _wrong(answer)),
-            ("nonsense", ", ".join(["banana"] * len(answer))),
-        ]
-        for kind, text in inputs if answer else [("right", "1")]:
-            field = box.locator("input.bp-exercise-input")
-            field.fill(text)
-            if kind == "right":
-                field.press("Enter")  # a reader presses Enter ...
+        if kind == "code":
+            entry["code"] = {
+                "template": box.locator("pre.bp-code-template").inner_text(),
+                "how": box.locator(".bp-code-how").inner_text(),
+                "tests": box.locator(".bp-code-tests li").all_inner_texts(),
+            }
+        for try_kind, text in [] if kind == "code" else _tries(state):
+            if kind == "bug":
+                box.locator(f'button.bp-bug-line[data-line="{text}"]').click()
             else:
-                box.locator("button.bp-exercise-check").click()  # ... or clicks Check
+                field = box.locator("input.bp-exercise-input")
+                field.fill(text)
+                if try_kind == "right":
+                    field.press("Enter")  # a reader presses Enter ...
+                else:
+                    box.locator("button.bp-exercise-check").click()  # ... or clicks Check
             got = _feedback(box)
-            fb = check_answer(text, answer, rtol, atol) if answer else None
+            if kind == "formula":
+                preview = box.locator(".bp-formula-preview")
+                got["preview"] = preview.get_attribute("data-state") or ""
+                got["preview_math"] = preview.locator("math").count()
             entry["tries"].append(
-                {
-                    "kind": kind,
-                    "input": text,
-                    **got,
-                    "python": None
-                    if fb is None
-                    else {"verdict": fb.verdict, "message": fb.message},
-                }
+                {"kind": try_kind, "input": text, **got, "python": _python_verdict(state, text)}
             )
         hints = list(state.get("hints", []))
         if hints:

@@ -74,6 +74,20 @@ def test_the_chapters_have_widgets(visit):
     assert "ImageView" not in views and "FloatSliderView" not in views, views
 
 
+#: What a reader sees after each kind of try, per kind of exercise (a test on the message).
+EXPECTED = {
+    ("number", "right"): ("correct", lambda m: m == "Correct!"),
+    ("number", "wrong"): ("wrong", lambda m: "Try again" in m),
+    ("number", "nonsense"): ("invalid", lambda m: "banana" in m),
+    ("formula", "right"): ("correct", lambda m: m.startswith("Correct")),
+    ("formula", "factor"): ("wrong", lambda m: m.startswith("Right up to a constant factor")),
+    ("formula", "wrong"): ("wrong", lambda m: "Try again" in m),
+    ("formula", "nonsense"): ("invalid", lambda m: "never closed" in m),
+    ("bug", "right"): ("correct", lambda m: m.startswith("Correct: line")),
+    ("bug", "wrong"): ("wrong", lambda m: m.startswith(("Not line", "Line"))),
+}
+
+
 @pytest.mark.parametrize("path", CHAPTERS)
 def test_exercises_check_answers_without_a_kernel(visit, path):
     r = visit(path)
@@ -90,14 +104,24 @@ def test_exercises_check_answers_without_a_kernel(visit, path):
                 t["python"]["message"],
             ), where
             # ... and say what a reader should see.
-            if t["kind"] == "right":
-                assert t["verdict"] == "correct" and t["message"] == "Correct!", where
-            elif t["kind"] == "wrong":
-                assert t["verdict"] == "wrong" and "Try again" in t["message"], where
-            else:
-                assert t["verdict"] == "invalid" and "banana" in t["message"], where
+            verdict, says = EXPECTED[(ex["kind"], t["kind"])]
+            assert t["verdict"] == verdict and says(t["message"]), where
+            if ex["kind"] == "formula":  # the formula as it was read, or why it was not
+                read = t["kind"] != "nonsense"
+                assert t["preview"] == ("ok" if read else "error"), where
+                assert (t["preview_math"] > 0) == read, where
+        if ex["kind"] == "code":  # the task, its tests and how to run them
+            code = ex["code"]
+            assert "def " in code["template"] and "NotImplementedError" in code["template"]
+            assert code["tests"] and "Binder or Colab" in code["how"], ex["key"]
+            assert "check_code" in code["how"], ex["key"]
         if "first_hint" in ex:
             assert ex["first_hint_shown"] == [ex["first_hint"]], ex["key"]
+
+
+def test_every_kind_of_exercise_is_on_the_site(visit):
+    kinds = {ex["kind"] for p in CHAPTERS for ex in visit(p).exercises}
+    assert kinds == {"number", "formula", "bug", "code"}, kinds
 
 
 @pytest.mark.parametrize("path", CHAPTERS)
@@ -112,7 +136,7 @@ def test_exercises_show_their_question_with_math_and_a_solution_to_open(visit, p
         # Inside the site's numbered exercise box, whose header gives the title.
         assert q["in_numbered_box"] and q["title"] and not q["title_shown"], key
         sol = ex["solution"]
-        if not ex["answer"]:  # the student edition: no solution on the page
+        if not ex["has_answer"]:  # the student edition: no solution on the page
             assert sol is None, key
             continue
         assert sol is not None, f"{key} has no solution to open"

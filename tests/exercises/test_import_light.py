@@ -1,5 +1,6 @@
 """``import backprop`` needs numpy alone: the maths, the exercises and their bank work
-without anywidget, ipywidgets or matplotlib (the widgets and plots import them on first use).
+without anywidget, ipywidgets or matplotlib (the widgets and plots import them on first use);
+formula exercises need lark too (their grammar's parser), imported when one is made.
 
 Two checks: a cheap one in a subprocess of this environment with those packages blocked
 (``sys.modules[name] = None`` makes any import of them fail), and a faithful one in a fresh
@@ -31,7 +32,7 @@ USE = textwrap.dedent(
 
     ex = bp.exercises.make("ch01.composite")
     assert ex.check(ex.answer_text).correct
-    assert all(bp.exercises.make(k, 3).answer for k in bp.exercises.keys())
+    assert all(bp.exercises.make(k, 3).answer_text for k in bp.exercises.keys())
     net = bp.Network.random([2, 3, 1], "sigmoid", seed=0)
     net.backward(net.forward([[0.5, -1.0]]), [[1.0]], "half_sse")
     loaded = {name.split(".")[0] for name, mod in sys.modules.items() if mod is not None}
@@ -40,10 +41,10 @@ USE = textwrap.dedent(
 )
 
 
-def _pinned_numpy() -> str:
+def _pinned(name: str) -> str:
     text = (ROOT / "constraints.txt").read_text(encoding="utf-8")
-    m = re.search(r"^numpy==(\S+)", text, re.M)
-    assert m, "constraints.txt pins no numpy"
+    m = re.search(rf"^{name}==(\S+)", text, re.M)
+    assert m, f"constraints.txt pins no {name}"
     return m[1]
 
 
@@ -94,7 +95,8 @@ def test_a_fresh_environment_with_numpy_alone(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    for args in (["--no-deps", "-e", str(ROOT)], [f"numpy=={_pinned_numpy()}"]):
+    light = [f"numpy=={_pinned('numpy')}", f"lark=={_pinned('lark')}"]
+    for args in (["--no-deps", "-e", str(ROOT)], light):
         proc = _run(pip + args, env, timeout=600)
         assert proc.returncode == 0, f"pip install {' '.join(args)} failed:\n{proc.stderr[-3000:]}"
     listed = _run([str(python), "-m", "pip", "list", "--format=freeze"], env, 120).stdout

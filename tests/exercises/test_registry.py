@@ -13,6 +13,9 @@ from backprop.exercises import registry
 
 KEYS = E.keys()
 SEEDS = range(21)
+#: The exercises whose answer is typed numbers, and the others (formula, bug, code).
+NUMBER_KEYS = [k for k in KEYS if E.make(k).kind == "number"]
+OTHER_KEYS = [k for k in KEYS if k not in NUMBER_KEYS]
 
 
 def simple_exercise(**kwargs):
@@ -31,7 +34,7 @@ def perturbed(ex):
     return [a + 3 * (ex.atol + ex.rtol * abs(a)) * (1.0 if a >= 0 else -1.0) for a in ex.answer]
 
 
-@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("key", NUMBER_KEYS)
 def test_every_exercise_for_seeds_0_to_20(key):
     answers = set()
     for seed in SEEDS:
@@ -60,7 +63,44 @@ def test_every_exercise_for_seeds_0_to_20(key):
     assert len(answers) >= 5
 
 
-@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("key", OTHER_KEYS)
+def test_every_other_kind_for_seeds_0_to_20(key):
+    """Formulas, listings and code: the exercise's own answer is right, a wrong one and
+    nonsense are not, the same seed gives the same variant and seeds give others."""
+
+    def unfinished(*args):
+        raise NotImplementedError
+
+    variants = set()
+    for seed in SEEDS:
+        ex = E.make(key, seed)
+        assert ex.key == key and ex.seed == seed and ex.kind in ("formula", "bug", "code")
+        assert isinstance(ex.question, str) and ex.question.strip() and ex.title
+        assert all(isinstance(h, str) and h for h in ex.hints) and ex.solution
+        if isinstance(ex, E.FormulaExercise):
+            assert ex.check(ex.formula).verdict == "correct", (seed, ex.formula)
+            assert ex.check(f"({ex.formula}) + 1").verdict == "wrong"
+            assert ex.check("(").verdict == "invalid"
+        elif isinstance(ex, E.BugExercise):
+            assert ex.check(ex.bug).correct and ex.check(str(ex.bug)).correct
+            assert ex.check(ex.bug % len(ex.listing) + 1).verdict == "wrong"
+            assert ex.check("banana").verdict == "invalid"
+            assert 6 <= len(ex.listing) <= 16 and ex.explanation
+        else:
+            assert ex.check(ex.reference_function()).correct, (
+                seed,
+                ex.report(ex.reference_function()),
+            )
+            assert ex.check(unfinished).verdict == "wrong"
+            assert ex.check("def f(): pass").verdict == "invalid"
+            assert ex.function in ex.template and "NotImplementedError" in ex.template
+        again = E.make(key, seed)
+        assert again.identity == ex.identity and again.answer_text == ex.answer_text
+        variants.add(ex.identity)
+    assert len(variants) >= 3, key
+
+
+@pytest.mark.parametrize("key", NUMBER_KEYS)
 def test_sign_slip_gets_the_sign_hint(key):
     for seed in SEEDS:
         ex = E.make(key, seed)

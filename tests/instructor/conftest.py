@@ -1,5 +1,6 @@
-"""Fixtures of the instructor tools' tests: a course assigned once (chapters 1, 4 and 5
-to a roster of three students) and the student edition's built site."""
+"""Fixtures of the instructor tools' tests: a course assigned once (the typed-number
+exercises of chapters 1, 4 and 5 to a roster of three students; the other kinds have
+tests/instructor/test_grade_kinds.py) and the student edition's built site."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
-from backprop.instructor import chapter_keys, read_key
+from backprop.instructor import read_key
 from backprop.instructor.student_build import build
-from instructor_helpers import ROOT, assign_cli
+from instructor_helpers import ROOT, assign_cli, number_keys
 
 ROSTER = "student_id,name\nada.l,Ada Lovelace\nbo,Bo\ncy-3,Cy\n"
 
@@ -21,9 +22,9 @@ def course(tmp_path_factory):
     with every student's notebook and ``key.csv``, written by the ``assign`` command."""
     tmp = tmp_path_factory.mktemp("course")
     (tmp / "roster.csv").write_text(ROSTER)
-    keys = chapter_keys([1, 4, 5])
+    keys = number_keys([1, 4, 5])
     assert len(keys) >= 9  # enough exercises to break one each way
-    status = assign_cli(tmp / "roster.csv", tmp / "hw", "--chapters", "1", "4", "5")
+    status = assign_cli(tmp / "roster.csv", tmp / "hw", "--exercises", *keys)
     assert status == 0
     key = read_key(tmp / "hw" / "key.csv")
     return tmp, keys, key

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from backprop import exercises
+from backprop.instructor import chapter_keys
 from backprop.instructor.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 # Small limits keep the suite fast: an endless loop costs CELL seconds.
 CELL, NOTEBOOK = 3, 60
+
+
+def number_keys(chapters: list[int]) -> list[str]:
+    """The exercises of ``chapters`` whose answer is typed numbers."""
+    return [k for k in chapter_keys(chapters) if exercises.make(k).kind == "number"]
 
 
 def assign_cli(roster, out, *options, secret="s3cret") -> int:

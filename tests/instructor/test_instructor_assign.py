@@ -53,7 +53,7 @@ def test_assign_prints_progress_and_a_summary(course, tmp_path, capsys):
 
 def test_assign_is_reproducible(course, tmp_path):
     tmp, keys, key = course
-    assign_cli(tmp / "roster.csv", tmp_path, "--chapters", "1", "4", "5")
+    assign_cli(tmp / "roster.csv", tmp_path, "--exercises", *keys)
     for sid in key:
         assert (tmp_path / "handout" / f"{sid}.ipynb").read_bytes() == (
             tmp / "hw" / "handout" / f"{sid}.ipynb"

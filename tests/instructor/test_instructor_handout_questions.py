@@ -12,7 +12,7 @@ from backprop.instructor.variants import Student
 
 
 def test_each_question_cell_is_titled_and_holds_the_whole_question():
-    variants = [E.make(k, 7) for k in ("ch01.composite", "ch02.layer", "ch09.steps")]
+    variants = [E.make(k, 7) for k in ("ch01.composite", "ch02.layer", "ch09.softmax-loss")]
     nb = student_notebook(Student("ada"), variants)
     cells = [c for c in nb.cells if c.metadata.get("backprop", {}).get("role") == "question"]
     assert len(cells) == len(variants)

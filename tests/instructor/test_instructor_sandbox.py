@@ -27,7 +27,7 @@ import nbformat
 import pytest
 from backprop.instructor.cli import main
 from backprop.instructor.sandbox import exposed, sandbox_problem
-from instructor_helpers import ROOT, answer_cell, assign_cli
+from instructor_helpers import ROOT, answer_cell, assign_cli, number_keys
 
 pytestmark = pytest.mark.skipif(
     bool(sandbox_problem()) and os.environ.get("CI") != "true",
@@ -272,11 +272,11 @@ def hostile(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     (tmp / "roster.csv").write_text(ROSTER)
     (tmp / "secret.txt").write_text(SECRET)
-    assert assign_cli(tmp / "roster.csv", tmp / "hw", "--chapters", "1", secret=SECRET) == 0
+    keys = number_keys([1])
+    assert assign_cli(tmp / "roster.csv", tmp / "hw", "--exercises", *keys, secret=SECRET) == 0
     key_path = tmp / "hw" / "key.csv"
     with key_path.open() as f:
         rows = list(csv.DictReader(f))
-    keys = list(dict.fromkeys(r["exercise"] for r in rows))
     answers = {(r["student_id"], r["exercise"]): r["answer"] for r in rows}
     sub = tmp / "submissions"
     sub.mkdir()

@@ -165,6 +165,10 @@ def test_student_edition_widgets_carry_no_answer(monkeypatch):
 
 
 def test_the_javascript_says_the_same_when_there_is_no_answer():
-    js = (ROOT / "lib" / "backprop" / "widgets" / "exercise.js").read_text(encoding="utf-8")
-    assert f'"{E.CHECKED_IN_CLASS}"' in js
-    assert "answer.length === 0" in js
+    js = ROOT / "lib" / "backprop" / "widgets" / "js"
+    assert f'"{E.CHECKED_IN_CLASS}"' in (js / "answers.js").read_text(encoding="utf-8")
+    front = (js / "exercise.js").read_text(encoding="utf-8")
+    # Every kind says so when its state carries no answer.
+    assert "answer.length === 0" in front
+    assert 'if (!spec.bug) return { verdict: "", message: CHECKED_IN_CLASS }' in front
+    assert 'if (!spec.formula) return { verdict: "", message: CHECKED_IN_CLASS }' in front

@@ -1,4 +1,4 @@
-"""The widget's JavaScript (parseAnswer / checkAnswer in backprop/widgets/exercise.js) must give
+"""The widget's JavaScript (parseAnswer / checkAnswer in backprop/widgets/js/answers.js) must give
 the same verdicts and messages as the Python check_answer: the shared table
 tests/exercise_cases.json, plus seeded random inputs compared case by case.
 
@@ -17,7 +17,7 @@ import pytest
 from backprop import exercises as E
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULE = ROOT / "lib" / "backprop" / "widgets" / "exercise.js"
+MODULE = ROOT / "lib" / "backprop" / "widgets" / "js" / "answers.js"
 CASES = json.loads((ROOT / "tests" / "exercise_cases.json").read_text(encoding="utf-8"))
 
 RUNNER = r"""

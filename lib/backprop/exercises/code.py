@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -243,6 +244,17 @@ def expect_all(
     return check
 
 
+def _plain(value: Any) -> Any:
+    """An argument as plain JSON data: arrays as nested lists, sequences entry by entry."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 # ---- the exercise -------------------------------------------------------------------------
 
 _DEF = re.compile(r"^def\s+(\w+)\s*\(", re.M)
@@ -289,6 +301,11 @@ class CodeExercise(Exercise):
     @property
     def expects(self) -> str:
         return f"the function {self.function}()"
+
+    @property
+    def identity(self) -> str:
+        inputs = [[_plain(a) for a in t.args] for t in self.tests]
+        return self.question + "\n" + json.dumps(inputs)
 
     @property
     def call_text(self) -> str:

@@ -68,6 +68,12 @@ class Exercise:
         """What an answer looks like, for messages and handouts: "one number", ..."""
         return expected(self.size)
 
+    @property
+    def identity(self) -> str:
+        """What tells this variant from the others: its question, plus what else the kind
+        varies per seed (a listing, the tests' inputs)."""
+        return self.question
+
     def spec(self, student: bool = False) -> dict[str, Any]:
         """What the answer box needs beyond the common fields, as JSON (per kind; the
         student edition's carries nothing that gives the answer away)."""

@@ -14,14 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .answers import MAX_CHARS, Feedback
+from .answers import MAX_CHARS, Feedback, _trim
 from .exercise import Exercise
 
 if TYPE_CHECKING:
     from .formula import Variable
 
-#: A typed line number: "7", "line 7", "L7" (any case, spaces around).
-_LINE = re.compile(r"^\s*(?:line\s*|l\s*)?(\d{1,6})\s*$", re.I)
+#: A typed line number: "7", "line 7", "L7" (any case), once trimmed as numbers are; ASCII
+#: only and no flags, so that JavaScript's regular expressions read it alike.
+_LINE = re.compile(r"^(?:[Ll][Ii][Nn][Ee][ \t]*|[Ll][ \t]*)?([0-9]{1,6})$")
 
 
 def check_bug(text: Any, bug: int, lines: int, notes: Mapping[int, str] | None = None) -> Feedback:
@@ -32,9 +33,9 @@ def check_bug(text: Any, bug: int, lines: int, notes: Mapping[int, str] | None =
     ``widgets/js/exercise.js``.
     """
     s = str(text)
-    if len(s) > MAX_CHARS or s.strip() == "":
+    if len(s) > MAX_CHARS or _trim(s) == "":
         return Feedback(False, "Pick the wrong line first.", "invalid")
-    m = _LINE.match(s)
+    m = _LINE.match(_trim(s))
     k = int(m[1]) if m else 0
     if not 1 <= k <= lines:
         return Feedback(False, f"Give the number of the wrong line, 1 to {lines}.", "invalid")
@@ -79,6 +80,10 @@ class BugExercise(Exercise):
     @property
     def expects(self) -> str:
         return f"the number of the wrong line (1 to {len(self.listing)})"
+
+    @property
+    def identity(self) -> str:
+        return self.question + "\n" + "\n".join(self.listing)
 
     def check(self, answer: Any) -> Feedback:
         if isinstance(answer, float) and answer.is_integer():
@@ -140,6 +145,10 @@ class FormulaExercise(Exercise):
     @property
     def answer_text(self) -> str:
         return self.formula
+
+    @property
+    def identity(self) -> str:
+        return self.question + "\n" + self.formula
 
     @property
     def expects(self) -> str:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import nbformat
 
-from ..exercises import Exercise
+from ..exercises import BugExercise, CodeExercise, Exercise, FormulaExercise
+from ..exercises.kinds import numbered
 from .key import KeyItem, StudentKey, write_key
 from .variants import Student, fingerprint, safe_name, variant
 
@@ -30,8 +31,34 @@ FORMAT = 1
 HANDOUT = "handout"
 
 
-def _expected(size: int) -> str:
-    return "one number" if size == 1 else f"{size} numbers"
+def _size(ex: Exercise) -> int | str:
+    """What the format check expects of an answer: a count of numbers, or the kind."""
+    return ex.kind if ex.kind in ("formula", "code") else ex.size
+
+
+def _extra(ex: Exercise) -> str:
+    """What the question cell shows after its *Answer:* line: a bug exercise's listing,
+    numbered; a code exercise's tests and how to run them before handing in."""
+    if isinstance(ex, BugExercise):
+        return f"\n\n```python\n{numbered(ex.listing)}\n```"
+    if isinstance(ex, CodeExercise):
+        tests = "\n".join(f"- {t.name}" for t in ex.tests)
+        return (
+            f"\n\nThe grader runs these tests on your function:\n\n{tests}\n\n"
+            f"To run them yourself first (with the book's library installed): `{ex.call_text}`."
+        )
+    return ""
+
+
+def answer_source(ex: Exercise) -> str:
+    """The answer cell as handed out, after its first line."""
+    if isinstance(ex, CodeExercise):
+        return f"{ex.template.rstrip()}\n\n\nanswer = {ex.function}  # keep this line"
+    if isinstance(ex, FormulaExercise):
+        return 'answer = ...  # your formula as text, e.g. answer = "2*x*cos(x^2)"'
+    if isinstance(ex, BugExercise):
+        return "answer = ...  # the number of the wrong line"
+    return "answer = ...  # your answer here"
 
 
 def _cell_id(text: str) -> str:
@@ -76,6 +103,14 @@ def _check_my_answers(sizes={sizes!r}):
     def verdict(value, size):
         if value is Ellipsis:
             return "not answered yet (answer = ...)"
+        if size == "formula":
+            if isinstance(value, str) and value.strip():
+                return "can be read (a formula as text)"
+            return "cannot be read: type your formula as text, in quotes"
+        if size == "code":
+            if callable(value):
+                return "can be read (a function)"
+            return f"cannot be read: answer should be your function, not a {{type(value).__name__}}"
         if isinstance(value, str):
             text = value.strip()
             if text[:1] + text[-1:] in ("[]", "()"):
@@ -150,7 +185,8 @@ def student_notebook(
     for i, ex in enumerate(variants, start=1):
         # Headed as the book's exercises are ("Exercise 1 (A composite function)").
         head = f"## Exercise {i}" + (f" ({ex.title})" if ex.title else "")
-        text = f"{head}\n\n{ex.question}\n\n*Answer:* {ex.prompt} ({_expected(ex.size)})"
+        text = f"{head}\n\n{ex.question}\n\n*Answer:* {ex.prompt} ({ex.expects})"
+        text += _extra(ex)
         if hints and ex.hints:
             items = "\n".join(f"<li>{h}</li>" for h in ex.hints)
             text += f"\n\n<details><summary>Hints</summary><ol>\n{items}\n</ol></details>"
@@ -162,8 +198,7 @@ def student_notebook(
         )
         cells.append(
             nbformat.v4.new_code_cell(
-                f"# Your answer to exercise {i}: {ex.prompt} ({_expected(ex.size)})\n"
-                "answer = ...  # your answer here",
+                f"# Your answer to exercise {i}: {ex.prompt} ({ex.expects})\n" + answer_source(ex),
                 id=_cell_id(f"answer-{ex.key}"),
                 metadata={
                     "backprop": {"role": "answer", "key": ex.key, "size": ex.size},
@@ -173,7 +208,7 @@ def student_notebook(
         )
     cells.append(
         nbformat.v4.new_code_cell(
-            CHECK_CELL.format(sizes=[ex.size for ex in variants]),
+            CHECK_CELL.format(sizes=[_size(ex) for ex in variants]),
             id="check-format",
             metadata={"backprop": {"role": "check"}},
         )

@@ -21,6 +21,7 @@ reason in the row; it never stops the run.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import json
 import re
@@ -31,9 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import numpy as np
 
-from ..exercises import check_answer, parse_answer
+from ..exercises import CodeExercise, Exercise, check_answer, make, parse_answer
+from ..exercises.code import judge
 from . import preamble
+from .assign import answer_source
 from .kernel import OUTPUT_LIMIT, Reply
 from .key import KeyItem, StudentKey
 from .results import Result, zero
@@ -53,6 +57,33 @@ from .submission import (
 RESET = 'globals().pop("answer", None)'
 #: The grader's cell after each answer cell: display the record of ``answer``.
 CAPTURE = "_bp_grading.capture(globals())"
+
+
+@functools.lru_cache(maxsize=4096)
+def exercise(key: str, seed: int) -> Exercise:
+    """The variant a key's item names (made once per run)."""
+    return make(key, seed)
+
+
+def encode(value: Any) -> Any:
+    """A code test's argument as JSON for the sandbox (:func:`preamble.decode` reads it)."""
+    if isinstance(value, np.ndarray):
+        return {"__array__": value.astype(float).tolist(), "shape": list(value.shape)}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    return value
+
+
+def capture_source(item: KeyItem) -> str:
+    """The grader's cell after ``item``'s answer cell: for a code exercise it runs the
+    student's function on the tests' inputs (in the sandbox); else it records ``answer``."""
+    ex = exercise(item.key, item.seed)
+    if not isinstance(ex, CodeExercise):
+        return CAPTURE
+    tests = json.dumps([[encode(a) for a in t.args] for t in ex.tests])
+    return f"_bp_grading.capture_code(globals(), {tests!r}, {list(ex.arguments)!r})"
 
 
 def setup_source() -> str:
@@ -85,9 +116,12 @@ class Step:
     key: str | None = None
 
 
-def plan(nb: nbformat.NotebookNode, cells: dict[str, int]) -> list[Step]:
+def plan(
+    nb: nbformat.NotebookNode, cells: dict[str, int], captures: dict[str, str] | None = None
+) -> list[Step]:
     """The cells to run, in order: every code cell of ``nb``, with each answer cell
-    (``cells``: exercise key -> cell index) between a reset and a capture."""
+    (``cells``: exercise key -> cell index) between a reset and a capture (``captures``:
+    exercise key -> the capture cell's source, :data:`CAPTURE` by default)."""
     by_index = {i: k for k, i in cells.items()}
     steps: list[Step] = []
     for i, cell in enumerate(nb.cells):
@@ -98,7 +132,7 @@ def plan(nb: nbformat.NotebookNode, cells: dict[str, int]) -> list[Step]:
             steps.append(Step("student", source))
         else:
             steps += [Step("reset", RESET, key), Step("answer", source, key)]
-            steps.append(Step("capture", CAPTURE, key))
+            steps.append(Step("capture", (captures or {}).get(key, CAPTURE), key))
     return steps
 
 
@@ -144,11 +178,58 @@ def answer_text(record: dict[str, Any] | None) -> str:
         return ", ".join(str(v) for v in record.get("values", []))
     if status == "type":
         return f"(a {record.get('type')})"
+    if status == "outputs":
+        return f"(the function {record.get('function', '')})"
     return ""
 
 
-def mark(item: KeyItem, record: dict[str, Any] | None) -> tuple[int, str]:
-    """The mark (1 or 0) of a recorded answer, and the reason for a 0."""
+class _Returned:
+    """Stands for a value the sandbox could only name (a judge says "a str, not ...")."""
+
+
+def _decoded(out: Any) -> dict[str, Any]:
+    """One recorded output as :func:`backprop.exercises.code.judge` takes it."""
+    if not isinstance(out, dict):
+        return {"error": "the grader could not read what the function returned"}
+    if "error" in out:
+        return {"error": str(out["error"])[:500]}
+    value = out.get("value")
+    if isinstance(value, dict) and "__type__" in value:
+        return {"value": type(str(value["__type__"])[:50] or "object", (_Returned,), {})()}
+    if isinstance(value, list):
+        return {"value": tuple(preamble.decode(v) for v in value)}
+    return {"value": preamble.decode(value)}
+
+
+def mark_code(ex: CodeExercise, record: dict[str, Any]) -> tuple[float, str]:
+    """The share of a code exercise's points its recorded outputs earn, and what failed."""
+    if record.get("status") != "outputs":
+        return 0.0, f"the answer is not a function: keep `answer = {ex.function}` under it"
+    outputs = record.get("outputs")
+    if not isinstance(outputs, list) or len(outputs) != len(ex.tests):
+        return 0.0, "the grader could not read what the function returned"
+    results = judge(ex.tests, [_decoded(o) for o in outputs])
+    total = sum(r.points for r in results)
+    score = sum(r.earned for r in results) / total if total else 0.0
+    failed = [r for r in results if not r.passed]
+    if not failed:
+        return score, ""
+    first = failed[0]
+    return score, (
+        f"{len(failed)} of {len(results)} tests failed; first: {first.name}: {first.message}"
+    )
+
+
+def _variant(item: KeyItem) -> Exercise | None:
+    """The exercise a key item names, or None if this library no longer has it."""
+    try:
+        return exercise(item.key, item.seed)
+    except ValueError:
+        return None
+
+
+def mark(item: KeyItem, record: dict[str, Any] | None) -> tuple[float, str]:
+    """The mark (from 0 to 1) of a recorded answer, and the reason for less than 1."""
     if record is None:
         return 0, "the grader could not read the answer"
     status = record.get("status")
@@ -156,6 +237,21 @@ def mark(item: KeyItem, record: dict[str, Any] | None) -> tuple[int, str]:
         return 0, "the answer cell does not set `answer`"
     if status == "unanswered":
         return 0, "not answered (`answer = ...`)"
+    ex = _variant(item)
+    if isinstance(ex, CodeExercise):
+        return mark_code(ex, record)
+    if ex is not None and ex.kind in ("formula", "bug"):
+        if status == "text":
+            given: Any = str(record.get("text", ""))
+        elif status == "numbers" and len(record.get("values", [])) == 1:
+            given = float(record["values"][0])
+        else:
+            what = "a text" if ex.kind == "formula" else "one whole number"
+            return 0, f"wrong type: expected {ex.expects}, as {what}"
+        fb = ex.check(given if ex.kind == "bug" else str(given))
+        if fb.correct:
+            return 1, ""
+        return 0, ("invalid answer: " if fb.verdict == "invalid" else "wrong: ") + fb.message
     if status == "type":
         want = _numbers(len(item.answer))
         return 0, f"wrong type: the answer is a {record.get('type')}, expected {want}"
@@ -265,7 +361,7 @@ def run_submission(
     """Run ``nb``'s code cells in a fresh kernel in a sandbox and read the answers of
     ``cells``."""
     sheet = Sheet(sk)
-    steps = plan(nb, cells)
+    steps = plan(nb, cells, {it.key: capture_source(it) for it in sk.items})
     outcome = run_cells(
         nbformat.writes(nb),
         setup_source(),
@@ -400,7 +496,10 @@ def grade(
         elif nb is None:
             graded.setdefault(sid, {})[i] = zero(key[sid], path.name, why)
         else:
-            printed = code_print(nb)
+            printed = code_print(
+                nb,
+                [answer_source(exercise(it.key, it.seed)) for it in key[sid].items if _variant(it)],
+            )
             if printed:
                 prints.setdefault(printed, set()).add(sid)
             todo.append((i, sid, path, nb))

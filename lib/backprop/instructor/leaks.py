@@ -99,12 +99,25 @@ def _digits(text: str) -> int:
 
 def _distinctive(ex: exercises.Exercise) -> list[str]:
     """The forms of an answer worth searching for: not short numbers that any page may
-    hold for its own reasons (0.5, 40, "8, 18"), nor what the question says."""
+    hold for its own reasons (0.5, 40, "8, 18"), nor what the question says. A formula's
+    answer is its text; a code exercise's, every line of its reference solution that is
+    long enough to be its own and not in the starter code; a bug's is its explanation
+    (and the line number, which only widget state could carry)."""
+    shown = _shown(ex)
+    if isinstance(ex, exercises.FormulaExercise):
+        form = _norm(ex.formula)
+        return [form] if len(form.replace(" ", "")) >= 8 and form not in shown else []
+    if isinstance(ex, exercises.CodeExercise):
+        given = {_norm(line).strip() for line in ex.template.splitlines()}
+        lines = [_norm(line).strip() for line in ex.reference.splitlines()]
+        return [x for x in lines if len(x) >= 20 and x not in given and x not in shown]
+    if isinstance(ex, exercises.BugExercise):
+        text = _norm(ex.explanation).strip()
+        return [text] if len(text) >= 40 and text not in shown else []
     forms: list[str] = []
     if ex.size > 2 or _digits(ex.answer_text) >= 5:
         forms += [ex.answer_text, json.dumps(list(ex.answer)), "[" + ex.answer_text + "]"]
     forms += [r for a in ex.answer if _digits(r := repr(float(a))) >= 8]  # 0.7071067811865476
-    shown = _shown(ex)
     return [f for f in forms if f not in shown]
 
 
@@ -113,6 +126,8 @@ def _page_forms(ex: exercises.Exercise) -> list[str]:
     100 up (2410, 2,410), other numbers rounded to 3 to 6 digits with at least 3 of them
     significant (2.703, 0.8667), leaving out what the question and hints show."""
     forms: list[str] = []
+    if ex.kind != "number":  # a line number or nothing: no rounded forms to look for
+        return forms
     for a in ex.answer:
         if float(a).is_integer():
             cands = [str(int(a)), f"{int(a):,}"] if abs(a) >= 100 else []
@@ -153,6 +168,15 @@ def _widget_states(text: str, suffix: str) -> list[dict]:
         states += list(blob.get("state", {}).values())
     return states
 
+
+#: What an exercise widget's ``spec`` holds only in the book edition: field -> what it is.
+SPEC_ANSWERS = {
+    "formula": "its answer formula",
+    "bug": "the number of its wrong line",
+    "notes": "its notes on the wrong picks",
+    "explanation": "the explanation of its bug",
+    "reference": "a reference solution",
+}
 
 #: Markers of a solution block, in a page's source or a notebook.
 SOLUTION_MARKERS = ("{solution}", "{solution-start}", 'class="solution', "Solution to Exercise")
@@ -200,6 +224,10 @@ def _widgets(raw: str, suffix: str, seen: dict[str, int]) -> tuple[list[str], se
                 whats.append(f"the widget of {st['key']} carries its answer {st['answer']}")
             if st.get("solution_html"):
                 whats.append(f"the widget of {st['key']} carries its worked solution")
+            spec = st.get("spec") if isinstance(st.get("spec"), dict) else {}
+            for field, what in SPEC_ANSWERS.items():
+                if spec.get(field):
+                    whats.append(f"the widget of {st['key']} carries {what}")
     return whats, keys
 
 

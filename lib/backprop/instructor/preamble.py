@@ -110,3 +110,104 @@ def capture(
     if publish is None:
         from IPython.display import publish_display_data as publish
     publish({ANSWER_MIME: record(namespace)})
+
+
+# ---- code exercises ---------------------------------------------------------------------
+# The grader sends each code exercise's test inputs as JSON; the student's function runs on
+# them here, in the sandbox, and only its outputs leave it: they are judged outside, by the
+# exercise's own tests (backprop.exercises.code.judge). The messages are those of
+# backprop.exercises.code.call (tests/instructor/test_grade_kinds.py holds them together).
+
+#: The most numbers recorded from one output.
+MAX_OUTPUT = 100_000
+
+
+def decode(value: Any) -> Any:
+    """JSON from :func:`backprop.instructor.grade.encode` back to arrays and numbers."""
+    import numpy
+
+    if isinstance(value, dict) and "__array__" in value:
+        return numpy.asarray(value["__array__"], dtype=numpy.float64).reshape(value["shape"])
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
+
+
+def encode_output(value: Any, depth: int = 0) -> Any:
+    """What a function returned, as JSON: arrays as nested lists, a tuple as a list, and
+    anything else by its type's name."""
+    import numpy
+
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (tuple, list)) and depth == 0 and len(value) <= 20:
+        return [encode_output(v, 1) for v in value]
+    try:
+        arr = numpy.asarray(value)
+        if arr.dtype.kind in "biuf" and arr.size <= MAX_OUTPUT:
+            return {"__array__": arr.astype(float).tolist(), "shape": list(arr.shape)}
+    except Exception:
+        pass
+    return {"__type__": type(value).__name__}
+
+
+def _raised(exc: BaseException) -> str:
+    if isinstance(exc, NotImplementedError):
+        return "it still raises NotImplementedError: replace that line with your code"
+    message = " ".join(str(exc).split())
+    if len(message) > 200:
+        message = message[:200] + "…"
+    return f"it raised {type(exc).__name__}" + (f": {message}" if message else "")
+
+
+def run_tests(fn: Any, tests: list[list[Any]], names: list[str]) -> list[dict[str, Any]]:
+    """Call ``fn`` on copies of each test's arguments: ``{"value": ...}`` or ``{"error": ...}``."""
+    import copy
+
+    import numpy
+
+    out: list[dict[str, Any]] = []
+    for raw in tests:
+        args = [decode(a) for a in raw]
+        given = [copy.deepcopy(a) for a in args]
+        try:
+            value = fn(*given)
+        except Exception as exc:  # the student's code may raise anything
+            out.append({"error": _raised(exc)})
+            continue
+        changed = [
+            i
+            for i, (a, g) in enumerate(zip(args, given, strict=True))
+            if isinstance(a, numpy.ndarray) and not numpy.array_equal(a, g, equal_nan=True)
+        ]
+        if changed:
+            i = changed[0]
+            name = f"`{names[i]}`" if i < len(names) else f"argument {i + 1}"
+            out.append(
+                {"error": f"it changed its input {name} in place: compute a new array instead"}
+            )
+            continue
+        out.append({"value": encode_output(value)})
+    return out
+
+
+def capture_code(
+    namespace: Mapping[str, Any],
+    tests: str,
+    names: list[str],
+    publish: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
+    """Run ``namespace["answer"]`` (the student's function) on ``tests`` (JSON) and display
+    the outputs as the answer's record (``status`` ``outputs``), or the plain record when
+    ``answer`` is not a function."""
+    import json
+
+    if publish is None:
+        from IPython.display import publish_display_data as publish
+    value = namespace.get("answer")
+    if not callable(value):
+        publish({ANSWER_MIME: record(namespace)})
+        return
+    outputs = run_tests(value, json.loads(tests), names)
+    name = getattr(value, "__name__", "function")
+    publish({ANSWER_MIME: {"status": "outputs", "function": str(name)[:100], "outputs": outputs}})

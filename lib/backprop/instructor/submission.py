@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -186,10 +186,12 @@ def attribute(path: Path, students: dict[str, StudentKey]) -> str | None:
     return None
 
 
-def code_print(nb: nbformat.NotebookNode) -> str:
+def code_print(nb: nbformat.NotebookNode, handout: Collection[str] = ()) -> str:
     """A hash of the code a student wrote in ``nb`` (every code cell, blank lines, the
-    handout's own lines and its check cell left out; "" if they wrote none): two students' notebooks
-    with the same print hold the same code."""
+    handout's own lines, those of ``handout`` (its answer cells' starter code) and its check
+    cell left out; "" if they wrote none): two students' notebooks with the same print hold
+    the same code."""
+    given = {line.strip() for text in handout for line in text.splitlines()}
     lines = []
     for cell in nb.cells:
         source = str(cell.get("source", ""))
@@ -197,7 +199,12 @@ def code_print(nb: nbformat.NotebookNode) -> str:
             continue
         for line in source.splitlines():
             line = line.strip()
-            if line and not ANSWER_MARKER.match(line) and line != HANDOUT_ANSWER:
+            if (
+                line
+                and not ANSWER_MARKER.match(line)
+                and line != HANDOUT_ANSWER
+                and line not in given
+            ):
                 lines.append(line)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest() if lines else ""
 

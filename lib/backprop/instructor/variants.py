@@ -53,10 +53,10 @@ def variant_seed(secret: str, student_id: str, key: str) -> int:
         raise ValueError("the instructor's secret must not be empty")
     if not student_id:
         raise ValueError("the student id must not be empty")
-    book = exercises.make(key, 0).question
+    book = exercises.make(key, 0).identity
     for counter in range(100):
         seed = _hmac_seed(secret, student_id, key, counter)
-        if exercises.make(key, seed).question != book:
+        if exercises.make(key, seed).identity != book:
             return seed
     raise ValueError(f"exercise {key!r} has no variant other than the book's")
 
@@ -73,7 +73,7 @@ def fingerprint(student_id: str, variants: Sequence[Exercise]) -> str:
     file made for another student (or edited to claim another id) is detected.
     """
     payload = json.dumps(
-        {"student_id": student_id, "exercises": [[ex.key, ex.question] for ex in variants]},
+        {"student_id": student_id, "exercises": [[ex.key, ex.identity] for ex in variants]},
         sort_keys=True,
         ensure_ascii=True,
     )

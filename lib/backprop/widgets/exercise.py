@@ -1,5 +1,8 @@
-"""The exercise answer box: an anywidget whose JavaScript front end (``exercise.js``) checks
-answers in the browser from the widget's saved state, so it works on the static site too.
+"""The exercise answer box: an anywidget whose JavaScript front end (``js/exercise.js``, bundled
+into ``static/exercise.js``) checks answers in the browser from the widget's saved state, so it
+works on the static site too, for every kind of exercise: numbers, a formula (shown as it was
+read while the student types), a listing whose wrong line the student picks, and code (the
+task, its starter code and how to run :func:`backprop.exercises.check_code`).
 
 The widget is self-contained in every host: it shows the exercise's title and its whole
 question, with the math rendered (HTML with MathML, made in Python by
@@ -16,9 +19,10 @@ from typing import Any
 import anywidget
 import traitlets as t
 
-from ..exercises.answers import Feedback, expected
+from ..exercises.answers import Feedback
 from ..exercises.edition import CHECKED_IN_CLASS
 from ..exercises.exercise import Exercise
+from ._base import bundle
 from .markup import to_html
 
 _HERE = Path(__file__).resolve().parent
@@ -34,9 +38,13 @@ class ExerciseWidget(anywidget.AnyWidget):
     from Python what the Check button does.
     """
 
-    _esm = _HERE / "exercise.js"
+    _esm = bundle("exercise")
     _css = _HERE / "exercise.css"
     key = t.Unicode("").tag(sync=True)
+    #: "number", "formula", "bug" or "code" (see :mod:`backprop.exercises.kinds`).
+    kind = t.Unicode("number").tag(sync=True)
+    #: What the kind needs beyond the common fields (:meth:`Exercise.spec`).
+    spec = t.Dict().tag(sync=True)
     title = t.Unicode("").tag(sync=True)
     #: The question as HTML with MathML (see :mod:`backprop.widgets.markup`).
     question_html = t.Unicode("").tag(sync=True)
@@ -57,6 +65,8 @@ class ExerciseWidget(anywidget.AnyWidget):
     def __init__(self, exercise: Exercise, student: bool = False) -> None:
         super().__init__(
             key=exercise.key,
+            kind=exercise.kind,
+            spec=exercise.spec(student),
             title=exercise.title,
             question_html=to_html(exercise.question),
             # The student edition sends no solution and no answer.
@@ -64,7 +74,7 @@ class ExerciseWidget(anywidget.AnyWidget):
             prompt=exercise.prompt,
             size=exercise.size,
             # Without an answer the front end checks nothing.
-            answer=[] if student else list(exercise.answer),
+            answer=[] if student or exercise.kind != "number" else list(exercise.answer),
             rtol=exercise.rtol,
             atol=exercise.atol,
             hints=list(exercise.hints),
@@ -100,7 +110,10 @@ class ExerciseWidget(anywidget.AnyWidget):
         # The plain-text fallback, shown before the cell runs and where no JavaScript runs:
         # what to do, and the whole question (deterministic: no memory address).
         title = self.title or self.key
-        return (
-            f"Exercise: {title}. Run this cell to show the answer box.\n\n"
-            f"{self.exercise.question}\n\n{self.prompt} ({expected(self.size)})"
-        )
+        ex = self.exercise
+        text = f"Exercise: {title}. Run this cell to show the answer box.\n\n{ex.question}"
+        if ex.kind == "bug":
+            text += "\n\n" + "\n".join(f"{i:>3}  {line}" for i, line in enumerate(ex.listing, 1))
+        elif ex.kind == "code":
+            text += f"\n\n{ex.template}\n\nThen run: {ex.call_text}"
+        return f"{text}\n\n{self.prompt} ({ex.expects})"

@@ -1,0 +1,170 @@
+"""Handing out and grading the kinds of exercise beyond typed numbers: a formula, a listing's
+wrong line, and code.
+
+Code runs in the sandbox: only what the student's function returned leaves it, and the
+grader judges that outside with the exercise's own tests. So the sandbox side
+(``preamble.run_tests``) must call a function as ``check_code`` does, and judging what it
+recorded must give the marks and messages ``check_code`` gives in a kernel.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import nbformat
+import numpy as np
+import pytest
+from backprop import exercises as E
+from backprop.instructor import preamble, read_key
+from backprop.instructor.grade import encode, mark, mark_code
+from backprop.instructor.key import KeyItem
+from instructor_helpers import answer_cell, assign_cli, grade_cli
+
+
+def _keys(kind: str) -> list[str]:
+    return [k for k in E.keys() if E.make(k).kind == kind]
+
+
+def _item(ex: E.Exercise) -> KeyItem:
+    return KeyItem.of(ex)
+
+
+def _unfinished(*args):
+    raise NotImplementedError
+
+
+def _slips(ex: E.CodeExercise) -> list:
+    """The reference and ways of getting it wrong: doubled, unfinished, None, in place."""
+    ref = ex.reference_function()
+
+    def doubled(*args):
+        out = ref(*args)
+        if isinstance(out, (tuple, list)):
+            return type(out)(2 * np.asarray(o) for o in out)
+        return 2 * np.asarray(out)
+
+    def in_place(*args):
+        for a in args:
+            if isinstance(a, np.ndarray) and a.size:
+                a.flat[0] += 1.0
+                break
+        return ref(*args)
+
+    return [ref, doubled, _unfinished, lambda *a: None, in_place, lambda *a: "abc"]
+
+
+@pytest.mark.parametrize("key", _keys("code"))
+def test_the_sandbox_side_calls_functions_as_check_code_does(key):
+    for seed in (0, 7):
+        ex = E.make(key, seed)
+        tests = json.loads(json.dumps([[encode(a) for a in t.args] for t in ex.tests]))
+        for fn in _slips(ex):
+            report = ex.report(fn)
+            outputs = preamble.run_tests(fn, tests, list(ex.arguments))
+            record = json.loads(json.dumps({"status": "outputs", "outputs": outputs}))
+            score, reason = mark_code(ex, record)
+            assert score == pytest.approx(report.score), (key, seed, fn)
+            failed = [r for r in report.results if not r.passed]
+            if failed:
+                assert reason.endswith(f"first: {failed[0].name}: {failed[0].message}"), reason
+            else:
+                assert reason == ""
+        # The reference passes: the exercise's own solution is right.
+        assert ex.report(ex.reference_function()).passed, (key, seed)
+
+
+def test_formula_and_bug_records_are_marked_by_the_kinds_rules():
+    for key in _keys("formula")[:4]:
+        ex = E.make(key, 3)
+        it = _item(ex)
+        assert mark(it, {"status": "text", "text": ex.formula}) == (1, "")
+        got, why = mark(it, {"status": "text", "text": f"2*({ex.formula})"})
+        assert got == 0 and why.startswith("wrong: Right up to a constant factor"), why
+        got, why = mark(it, {"status": "numbers", "values": ["1.0", "2.0"]})
+        assert got == 0 and why.startswith("wrong type: expected a formula in"), why
+    for key in _keys("bug")[:4]:
+        ex = E.make(key, 3)
+        it = _item(ex)
+        other = ex.bug % len(ex.listing) + 1
+        assert mark(it, {"status": "numbers", "values": [repr(float(ex.bug))]}) == (1, "")
+        assert mark(it, {"status": "text", "text": f"line {ex.bug}"}) == (1, "")
+        got, why = mark(it, {"status": "numbers", "values": [repr(float(other))]})
+        assert got == 0 and why.startswith(f"wrong: Not line {other}") or "Look again" in why
+
+
+def test_a_code_answer_that_is_not_a_function_gets_a_reason():
+    ex = E.make(_keys("code")[0])
+    got, why = mark(_item(ex), {"status": "numbers", "values": ["1.0"]})
+    assert (
+        got == 0 and why == f"the answer is not a function: keep `answer = {ex.function}` under it"
+    )
+
+
+@pytest.fixture(scope="module")
+def kinds_course(tmp_path_factory):
+    """Two students, one exercise of each kind: ann answers all right, ben all wrong."""
+    tmp = tmp_path_factory.mktemp("kinds")
+    (tmp / "roster.csv").write_text("student_id,name\nann,Ann\nben,Ben\n")
+    keys = [_keys("formula")[0], _keys("bug")[0], _keys("code")[0], _keys("number")[0]]
+    assert assign_cli(tmp / "roster.csv", tmp / "hw", "--exercises", *keys) == 0
+    key = read_key(tmp / "hw" / "key.csv")
+    sub = tmp / "sub"
+    sub.mkdir()
+    for sid in ("ann", "ben"):
+        nb = nbformat.read(tmp / "hw" / "handout" / f"{sid}.ipynb", as_version=4)
+        for it in key[sid].items:
+            ex = E.make(it.key, it.seed)
+            cell = answer_cell(nb, it.key)
+            first = cell.source.splitlines()[0]
+            if sid == "ann":
+                if isinstance(ex, E.CodeExercise):
+                    body = f"import numpy as np\n{ex.reference}\n\nanswer = {ex.function}"
+                elif isinstance(ex, E.FormulaExercise):
+                    body = f"answer = {ex.formula!r}"
+                else:
+                    body = f"answer = {list(ex.answer)!r}"
+            elif isinstance(ex, E.CodeExercise):
+                body = cell.source  # the starter code, unfinished
+            elif isinstance(ex, E.FormulaExercise):
+                body = f"answer = '-({ex.formula})'"
+            elif isinstance(ex, E.BugExercise):
+                body = f"answer = {ex.bug % len(ex.listing) + 1}"
+            else:
+                body = f"answer = {[2 * a + 1 for a in ex.answer]!r}"
+            cell.source = body if body.startswith("#") else f"{first}\n{body}"
+        nbformat.write(nb, sub / f"{sid}.ipynb")
+    return tmp, keys, key
+
+
+def test_handouts_show_each_kind_as_it_should_be_answered(kinds_course):
+    tmp, keys, key = kinds_course
+    nb = nbformat.read(tmp / "hw" / "handout" / "ann.ipynb", as_version=4)
+    text = json.dumps(nb)
+    for it in key["ann"].items:
+        ex = E.make(it.key, it.seed)
+        source = answer_cell(nb, it.key).source
+        if isinstance(ex, E.CodeExercise):
+            assert ex.template.strip() in source and f"answer = {ex.function}" in source
+            assert ex.reference.strip().splitlines()[-1].strip() not in text
+        elif isinstance(ex, E.FormulaExercise):
+            assert "answer = ...  # your formula as text" in source
+            assert ex.formula not in text
+        elif isinstance(ex, E.BugExercise):
+            assert "answer = ...  # the number of the wrong line" in source
+            assert all(line in text for line in map(json.dumps, ex.listing[:1]))
+            assert ex.explanation not in text
+
+
+def test_grading_marks_every_kind_in_the_sandbox(kinds_course):
+    tmp, keys, key = kinds_course
+    out = tmp / "grades.csv"
+    assert grade_cli(tmp, out, tmp / "sub" / "ann.ipynb", tmp / "sub" / "ben.ipynb") == 0
+    with out.open(encoding="utf-8-sig") as f:
+        rows = {r["student_id"]: r for r in csv.DictReader(f)}
+    assert all(float(rows["ann"][k]) == 1 for k in keys), rows["ann"]
+    assert all(float(rows["ben"][k]) == 0 for k in keys), rows["ben"]
+    reasons = rows["ben"]["reasons"]
+    assert "it still raises NotImplementedError" in reasons
+    assert "Right up to the sign" in reasons
+    assert rows["ann"]["reasons"] == ""
