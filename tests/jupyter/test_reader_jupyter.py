@@ -4,7 +4,8 @@ them: open a chapter, Run All, read the page.
 For every chapter: the markdown renders with no MyST left (no glue roles, no directive
 fences, no raw roles), the math is typeset, every cell runs without an error, every widget
 renders, and each exercise box says "Correct" for the right answer
-(``backprop.exercises.make(key).answer_text``). The same for one chapter in Notebook 7.
+(``backprop.exercises.make(key).answer_text`` typed in, or for a listing its wrong line
+clicked; a code exercise shows its starter code). The same for one chapter in Notebook 7.
 The browser talks to the local server only.
 """
 
@@ -231,8 +232,14 @@ def try_exercises(
         assert words in re.sub(r"\s+", " ", box.inner_text()), (
             f"{doc}: {key} does not show its question"
         )
-        box.locator("input.bp-exercise-input").fill(exercise.answer_text)
-        box.locator("button.bp-exercise-check").click()
+        if exercise.kind == "code":  # no box: the task, and the cells that run its check
+            assert exercise.function in box.locator("pre.bp-code-template").inner_text(), key
+            continue
+        if exercise.kind == "bug":  # a click on the wrong line
+            box.locator(f'button.bp-bug-line[data-line="{exercise.bug}"]').click()
+        else:
+            box.locator("input.bp-exercise-input").fill(exercise.answer_text)
+            box.locator("button.bp-exercise-check").click()
         feedback = box.locator(".bp-exercise-feedback")
         feedback.filter(has_text=re.compile(r"\S")).wait_for(timeout=10_000)
         assert "Correct" in feedback.inner_text(), f"{doc}: {key}: {feedback.inner_text()!r}"
