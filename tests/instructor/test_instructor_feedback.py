@@ -138,7 +138,7 @@ def test_handouts_carry_title_deadline_and_how_to_submit(course, tmp_path):
         tmp / "roster.csv",
         tmp_path / "hw",
         "--exercises",
-        "ch04.mask",
+        "ch04.masked-delta",
         "--title",
         "Deep Learning 101: Homework 2",
         "--deadline",
@@ -158,11 +158,13 @@ def test_handouts_carry_title_deadline_and_how_to_submit(course, tmp_path):
 def test_assigning_over_handouts_refuses_unless_forced(course, tmp_path, capsys):
     tmp, _, _ = course
     out = tmp_path / "hw"
-    assert assign_cli(tmp / "roster.csv", out, "--exercises", "ch04.mask") == 0
+    assert assign_cli(tmp / "roster.csv", out, "--exercises", "ch04.masked-delta") == 0
     with pytest.raises(SystemExit) as e:
-        assign_cli(tmp / "roster.csv", out, "--exercises", "ch04.mask")
+        assign_cli(tmp / "roster.csv", out, "--exercises", "ch04.masked-delta")
     assert e.value.code == 2
     assert "has handouts already" in capsys.readouterr().err
     (tmp_path / "small.csv").write_text("student_id,name\nbo,Bo\n")
-    assert assign_cli(tmp_path / "small.csv", out, "--exercises", "ch04.mask", "--force") == 0
+    assert (
+        assign_cli(tmp_path / "small.csv", out, "--exercises", "ch04.masked-delta", "--force") == 0
+    )
     assert [p.name for p in (out / "handout").iterdir()] == ["bo.ipynb"]  # stale ones gone

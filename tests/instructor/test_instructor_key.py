@@ -21,7 +21,7 @@ from backprop.instructor.key import (
 from backprop.instructor.variants import variant
 
 
-def _student(sid="ada", keys=("ch05.steepest", "ch04.mask")):
+def _student(sid="ada", keys=("ch05.steepest", "ch04.masked-delta")):
     items = [KeyItem.of(variant("s", sid, k)) for k in keys]
     return StudentKey(sid, "Ada Lovelace", f"{sid}.ipynb", "f" * 16, items)
 
@@ -57,7 +57,11 @@ def test_write_then_read_gives_the_same_key(tmp_path):
     # One row per student and exercise, in order.
     with path.open(newline="") as f:
         pairs = [(r["student_id"], r["exercise"]) for r in csv.DictReader(f)]
-    assert pairs == [("ada", "ch05.steepest"), ("ada", "ch04.mask"), ("bo", "ch05.steepest")]
+    assert pairs == [
+        ("ada", "ch05.steepest"),
+        ("ada", "ch04.masked-delta"),
+        ("bo", "ch05.steepest"),
+    ]
 
 
 def test_question_sha_is_a_short_hash_of_the_question():

@@ -1,8 +1,9 @@
 """The exercises an instructor can assign: ``python -m backprop.instructor list``.
 
 One :class:`Entry` per registered exercise key: its chapter (the number in
-``chNN.name``), its title, its kind (what the answer is: one number, or ``n``
-numbers) and the points it is worth in an export (``grade --format``).
+``chNN.name``), its title, its kind (what the answer is: one number, ``n`` numbers, a
+formula, a line of a listing, or code) and the points it is worth in an export
+(``grade --format``).
 An unknown key is answered with the nearest known ones (:func:`unknown`).
 """
 
@@ -27,9 +28,16 @@ class Entry:
     points: float
 
 
-def kind(size: int) -> str:
-    """What an answer of ``size`` numbers is called."""
-    return "number" if size == 1 else f"{size} numbers"
+def kind(ex: exercises.Exercise) -> str:
+    """What the answer to ``ex`` is called: "number", "3 numbers", "formula", "bug line",
+    "code (5 tests)"."""
+    if isinstance(ex, exercises.CodeExercise):
+        return f"code ({len(ex.tests)} tests)"
+    if ex.kind == "bug":
+        return "bug line"
+    if ex.kind == "formula":
+        return "formula"
+    return "number" if ex.size == 1 else f"{ex.size} numbers"
 
 
 def unknown(key: str, known: Sequence[str] | None = None) -> str:
@@ -56,5 +64,5 @@ def entries(
         ex = exercises.make(key, 0)
         m = re.match(r"ch(\d+)\.", key)
         chapter = int(m.group(1)) if m else 0
-        out.append(Entry(key, chapter, ex.title, kind(ex.size), (points or {}).get(key, 1.0)))
+        out.append(Entry(key, chapter, ex.title, kind(ex), (points or {}).get(key, 1.0)))
     return out
