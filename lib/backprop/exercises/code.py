@@ -303,6 +303,10 @@ class CodeExercise(Exercise):
         return f"the function {self.function}()"
 
     @property
+    def full_question(self) -> str:
+        return f"{self.question}\n\n```python\n{self.template.rstrip()}\n```"
+
+    @property
     def identity(self) -> str:
         inputs = [[_plain(a) for a in t.args] for t in self.tests]
         return self.question + "\n" + json.dumps(inputs)

@@ -69,6 +69,12 @@ class Exercise:
         return expected(self.size)
 
     @property
+    def full_question(self) -> str:
+        """The question as Markdown with everything the student is shown with it (a
+        listing, starter code), for pages that show it without the answer box."""
+        return self.question
+
+    @property
     def identity(self) -> str:
         """What tells this variant from the others: its question, plus what else the kind
         varies per seed (a listing, the tests' inputs)."""

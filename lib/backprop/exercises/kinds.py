@@ -98,8 +98,12 @@ class BugExercise(Exercise):
             "explanation": "" if student else self.explanation,
         }
 
-    def _repr_markdown_(self) -> str:
+    @property
+    def full_question(self) -> str:
         return self.question + "\n\n```python\n" + numbered(self.listing) + "\n```"
+
+    def _repr_markdown_(self) -> str:
+        return self.full_question
 
 
 def numbered(listing: Sequence[str]) -> str:
