@@ -77,3 +77,43 @@ def test_find_leaks_reads_notebooks(tmp_path):
     whats = " | ".join(lk.what for lk in leaks)
     assert seen["notebooks"] == 1
     assert "glued solution" in whats and "stored outputs" in whats and "solution of" in whats
+
+
+def _state_html(ex: E.Exercise, student: bool) -> str:
+    """The saved state of ``ex``'s answer box as the book (or student) edition writes it."""
+    import json
+
+    state = {"key": ex.key, "kind": ex.kind, "answer": [], "spec": ex.spec(student)}
+    blob = {"state": {"m1": {"model_name": "AnyModel", "state": state}}}
+    return (
+        '<script type="application/vnd.jupyter.widget-state+json">' + json.dumps(blob) + "</script>"
+    )
+
+
+@pytest.mark.parametrize("kind", ["formula", "bug", "code"])
+def test_the_new_kinds_leak_through_their_widget_state_only_in_the_book_edition(tmp_path, kind):
+    ex = next(E.make(k) for k in E.keys() if E.make(k).kind == kind)
+    clean = fake_site(tmp_path / "student", f"<p>{ex.question}</p>" + _state_html(ex, True))
+    assert find_leaks(clean, [ex.key])[0] == []
+    if kind != "code":  # a code exercise's state holds only the task: nothing to give away
+        book = fake_site(tmp_path / "book", _state_html(ex, False))
+        whats = [leak.what for leak in find_leaks(book, [ex.key])[0]]
+        assert any(f"the widget of {ex.key} carries" in w for w in whats), whats
+
+
+def test_a_formula_answer_or_a_line_of_reference_code_in_a_page_is_a_leak(tmp_path):
+    formula = next(E.make(k) for k in E.keys() if E.make(k).kind == "formula")
+    site = fake_site(tmp_path / "f", f"<p>So the answer is {formula.formula}.</p>")
+    assert find_leaks(site, [formula.key])[0]
+    code = next(E.make(k) for k in E.keys() if E.make(k).kind == "code")
+    given = {line.strip() for line in code.template.splitlines()}
+    own = next(
+        line
+        for line in code.reference.splitlines()
+        if len(line.strip()) >= 20 and line.strip() not in given
+    )
+    site = fake_site(tmp_path / "c", f"<pre>{own}</pre>")
+    assert find_leaks(site, [code.key])[0]
+    # The starter code is on the page on purpose.
+    site = fake_site(tmp_path / "t", f"<pre>{code.template}</pre><p>{code.question}</p>")
+    assert find_leaks(site, [code.key])[0] == []
