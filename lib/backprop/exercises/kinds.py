@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
 from .answers import MAX_CHARS, Feedback, _trim
 from .exercise import Exercise
 
@@ -86,7 +88,13 @@ class BugExercise(Exercise):
         return self.question + "\n" + "\n".join(self.listing)
 
     def check(self, answer: Any) -> Feedback:
-        if isinstance(answer, float) and answer.is_integer():
+        """The verdict on a line number: typed text, a number, or a list or array of one."""
+        if not isinstance(answer, str):
+            values = np.atleast_1d(np.asarray(answer, dtype=object)).ravel()
+            answer = values[0] if values.size == 1 else answer
+        if isinstance(answer, (float, np.floating)) and float(answer).is_integer():
+            answer = int(answer)
+        if isinstance(answer, np.integer):
             answer = int(answer)
         return check_bug(answer, self.bug, len(self.listing), self.notes)
 
