@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from itertools import accumulate, repeat
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..exercises import Exercise, register, vector
+from ..exercises import (
+    CodeExercise,
+    CodeTest,
+    Exercise,
+    FormulaExercise,
+    expect_all,
+    register,
+    vector,
+)
+from ..gradcheck import numerical_gradient
 from ._fair import fair_variant, first_fair
 from ._format import coef, linear, paren
+
+if TYPE_CHECKING:
+    from ..exercises.formula import Variable
 
 
 def _nonzero_int(rng: np.random.Generator, lo: int, hi: int) -> int:
@@ -140,4 +153,191 @@ def gradient(seed: int) -> Exercise:
             f"$\\nabla_u f = A^\\top (2v) = {vector(grad)}$."
         ),
         params={"A": A.tolist(), "b": b.tolist(), "u": u.tolist()},
+    )
+
+
+# ---- code: the chain's backward pass -----------------------------------------------------
+
+CHAIN_TEMPLATE = '''def chain_gradients(x, w, b):
+    """The backward pass of y = exp(sin(w x + b)), for every entry of x at once.
+
+    x:    an array of inputs (any shape); w and b: numbers.
+    Forward:  z = w x + b,  s = sin(z),  y = exp(s).
+    Returns   (dy_dx, dy_dw, dy_db), three arrays shaped like x, where
+              dy/dz = exp(s) cos(z)  (upstream gradient times local derivative, twice),
+              dy/dx = w dy/dz,  dy/dw = x dy/dz,  dy/db = 1 dy/dz.
+    """
+    raise NotImplementedError
+'''
+
+CHAIN_REFERENCE = """def chain_gradients(x, w, b):
+    # Forward pass: store every intermediate.
+    z = w * x + b
+    s = np.sin(z)
+    # Backward pass: local derivative times upstream gradient (dy/dy = 1).
+    dy_ds = np.exp(s)
+    dy_dz = np.cos(z) * dy_ds
+    # dz/dx = w, dz/dw = x and dz/db = 1 share the one upstream gradient dy/dz.
+    return w * dy_dz, x * dy_dz, 1.0 * dy_dz
+"""
+
+
+def _chain(x: np.ndarray, w: float, b: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    z = w * x + b
+    dy_dz = np.exp(np.sin(z)) * np.cos(z)
+    return w * dy_dz, x * dy_dz, dy_dz
+
+
+def _chain_numeric(x: np.ndarray, w: float, b: float) -> tuple[np.ndarray, ...]:
+    """dy/dx, dy/dw, dy/db by central differences, one entry of x at a time."""
+
+    def y(v: np.ndarray) -> float:
+        return float(np.exp(np.sin(v[1] * v[0] + v[2])))
+
+    grads = np.array([numerical_gradient(y, np.array([xi, w, b])) for xi in x.ravel()])
+    return tuple(grads[:, j].reshape(x.shape) for j in range(3))
+
+
+@register("ch01.chain-code")
+def chain_code(seed: int) -> CodeExercise:
+    r"""Code: the backward pass of $y = \exp(\sin(w x + b))$, giving $dy/dx$, $dy/dw$ and
+    $dy/db$ from one upstream gradient $dy/dz$; checked against the library's chain rule
+    and central differences."""
+    rng = np.random.default_rng([1, 4, seed])
+
+    def weight() -> float:
+        return float(_nonzero_int(rng, -20, 20)) / 10
+
+    book = (np.array([0.4]), 1.5, 0.5)  # the chapter's numbers
+    batch = (rng.integers(-15, 16, size=(2, 3)) / 10, weight(), float(rng.integers(-10, 11)) / 10)
+    flat = (rng.integers(-15, 16, size=(1, 4)) / 10, 0.0, float(rng.integers(5, 16)) / 10)
+    bias = (rng.integers(-15, 16, size=(3, 1)) / 10, weight(), float(rng.choice([-2.5, 2.0, 3.5])))
+    check = (rng.integers(-20, 21, size=(2, 2)) / 10, weight(), float(rng.integers(-10, 11)) / 10)
+    names = ("dy_dx", "dy_dw", "dy_db")
+    tests = (
+        CodeTest(
+            "the chapter's point: x = 0.4, w = 1.5, b = 0.5", book, expect_all(_chain(*book), names)
+        ),
+        CodeTest("six inputs at once: x of shape (2, 3)", batch, expect_all(_chain(*batch), names)),
+        CodeTest(
+            "w = 0: then y does not depend on x, and dy/dx = 0",
+            flat,
+            expect_all(_chain(*flat), names),
+        ),
+        CodeTest(
+            f"a bias other than 1 (b = {bias[2]:g}): dz/db is still 1",
+            bias,
+            expect_all(_chain(*bias), names),
+        ),
+        CodeTest(
+            "gradient check: all three against central differences",
+            check,
+            expect_all(_chain_numeric(*check), names, rtol=1e-6, atol=1e-8),
+        ),
+    )
+    return CodeExercise(
+        key="ch01.chain-code",
+        title="The chain's backward pass, in code",
+        question=(
+            "Write the backward pass of the chain $z = w x + b$, $s = \\sin z$, $y = \\exp s$ "
+            "as a function. `chain_gradients(x, w, b)` gets an array `x` of inputs (any shape) "
+            "and two numbers `w` and `b`, and returns the three derivatives "
+            "$dy/dx$, $dy/dw$ and $dy/db$, each an array shaped like `x`. Compute the upstream "
+            "gradient $dy/dz$ once and reuse it for all three."
+        ),
+        function="chain_gradients",
+        arguments=("x", "w", "b"),
+        template=CHAIN_TEMPLATE,
+        reference=CHAIN_REFERENCE,
+        tests=tests,
+        hints=(
+            "Forward first: z = w * x + b and s = np.sin(z), entry by entry. Then "
+            "dy/ds = exp(s) and dy/dz = cos(z) · dy/ds.",
+            "z = wx + b, so dz/dx = w, dz/dw = x and dz/db = 1 (whatever b is): multiply "
+            "each by dy/dz. Return the three arrays as a tuple.",
+        ),
+        solution=(
+            "```python\n" + CHAIN_REFERENCE + "```\n\n"
+            "The forward pass stores $z$ and $s$. Walking back, each step multiplies the "
+            "upstream gradient by a local derivative: $dy/ds = e^s$, then "
+            "$dy/dz = \\cos z \\cdot dy/ds$. The last link $z = wx + b$ has three inputs, and "
+            "its local derivatives are $w$, $x$ and $1$, so one upstream gradient $dy/dz$ gives "
+            "all three derivatives. numpy works entry by entry, so the same lines handle one "
+            "input or a whole array, and `w * dy_dz` is shaped like `x`."
+        ),
+        params={"seed": seed},
+    )
+
+
+# ---- formula: the derivative of a composite ----------------------------------------------
+
+#: Outer functions g: (name, LaTeX of g(u), g' as typed, LaTeX of g'(u), g' in words).
+_OUTER = (
+    ("sigma", r"\sigma({u})", "sigma'", r"\sigma'({u})", "σ′(u) = σ(u)(1 − σ(u))"),
+    ("tanh", r"\tanh({u})", "tanh'", r"\tanh'({u})", "tanh′(u) = 1 − tanh²(u)"),
+    ("sin", r"\sin({u})", "cos", r"\cos({u})", "sin′(u) = cos(u)"),
+    ("exp", r"\exp({u})", "exp", r"\exp({u})", "exp′(u) = exp(u)"),
+)
+#: Inner functions u: (typed, LaTeX, plain, du/dx typed, du/dx LaTeX, du/dw typed, du/dw LaTeX).
+_INNER = (
+    ("w*x + b", "w x + b", "wx + b", "w", "w", "x", "x"),
+    ("w*x^2 + b", "w x^2 + b", "wx² + b", "2*w*x", "2 w x", "x^2", "x^2"),
+    ("w*sin(x) + b", r"w \sin x + b", "w sin x + b", "w*cos(x)", r"w \cos x", "sin(x)", r"\sin x"),
+)
+
+
+def _variables_xwb() -> tuple[Variable, ...]:
+    from ..exercises.formula import Variable
+
+    return (
+        Variable("x", "x", (), -2.0, 2.0),
+        Variable("w", "w", (), -2.0, 2.0),
+        Variable("b", "b", (), -1.0, 1.0),
+    )
+
+
+@register("ch01.derivative-formula")
+def derivative_formula(seed: int) -> FormulaExercise:
+    r"""A formula: $\frac{\partial}{\partial x} g(u(x, w, b))$ (or $\partial/\partial w$) is
+    $g'(u)$, at the inner value, times the inner derivative. Seed 0: $\sigma(wx + b)$ by $x$."""
+    # Every (outer, inner, by) but the book's is another seed's: a variant handed out is
+    # never the one the book works.
+    choices = [(g, u, by) for g in _OUTER for u in _INNER for by in ("x", "w")]
+    rng = np.random.default_rng([1, 5, seed])
+    outer, inner, by = choices[0 if seed == 0 else 1 + int(rng.integers(len(choices) - 1))]
+    name, g_tex, dg, dg_tex, dg_rule = outer
+    u, u_tex, u_plain, du_dx, du_dx_tex, du_dw, du_dw_tex = inner
+    du, du_tex = (du_dx, du_dx_tex) if by == "x" else (du_dw, du_dw_tex)
+    formula = f"{dg}({u})*{du}" if " " not in du and "*" not in du else f"{dg}({u})*({du})"
+    y_tex = g_tex.format(u=u_tex)
+    typing = {
+        "sigma": "Type σ as sigma; you may write its derivative as sigma'(…) or as "
+        "sigma(…)*(1 - sigma(…)).",
+        "tanh": "Type tanh as tanh; you may write its derivative as tanh'(…) or as 1 - tanh(…)^2.",
+        "sin": "Type the functions as sin and cos.",
+        "exp": "Type the exponential as exp(…).",
+    }[name]
+    defined = r" with $\sigma(z) = 1/(1 + e^{-z})$" if name == "sigma" else ""
+    return FormulaExercise(
+        key="ch01.derivative-formula",
+        title="A derivative as a formula",
+        question=(
+            f"Let $y = {y_tex}${defined}. Use the chain rule to write "
+            f"$\\partial y / \\partial {by}$ as a formula in $x$, $w$ and $b$. {typing}"
+        ),
+        prompt=f"∂y/∂{by} =",
+        formula=formula,
+        variables=_variables_xwb(),
+        hints=(
+            f"The outer function is {name}, applied to the inner value u = {u_plain}. Its "
+            f"derivative, {dg_rule}, is evaluated at u, not at {by}.",
+            f"Then multiply by the inner derivative ∂u/∂{by}.",
+        ),
+        solution=(
+            f"With $u = {u_tex}$, the outer derivative is evaluated at the inner value and "
+            f"multiplied by the inner derivative $\\partial u / \\partial {by} = {du_tex}$: "
+            f"$\\frac{{\\partial y}}{{\\partial {by}}} = {dg_tex.format(u=u_tex)} \\cdot "
+            f"{du_tex if ' ' not in du_tex else '(' + du_tex + ')'}$. Typed: `{formula}`."
+        ),
+        params={"outer": name, "inner": u, "by": by},
     )

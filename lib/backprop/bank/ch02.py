@@ -12,15 +12,26 @@ Each ``make(seed)`` returns one variant; seed 0 is the book's. Answers come from
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..exercises import Exercise, register, vector
+from ..exercises import (
+    CodeExercise,
+    CodeTest,
+    Exercise,
+    FormulaExercise,
+    expect,
+    register,
+    vector,
+)
 from ..network import Network
 from ..toy_model import ToyModel
 from ._fair import fair_variant
 from ._format import paren
+
+if TYPE_CHECKING:
+    from ..exercises.formula import Variable
 
 #: The activations the layer exercise draws from, with their formulas for the question.
 _LAYER_ACTIVATIONS = {
@@ -157,62 +168,88 @@ def layer(seed: int) -> Exercise:
     )
 
 
-@register("ch02.transpose")
-def transpose(seed: int) -> Exercise:
-    r"""The library's batch-first layer $Z = X W + \mathbf b$, one row per sample, with $W = A^\top$."""
+DENSE_TEMPLATE = '''def dense_forward(X, W, b):
+    """One layer of sigmoid units, batch-first, as the library stores it.
 
-    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        W = rng.integers(-2, 3, size=(3, 2)).astype(np.float64)
-        X = rng.integers(-2, 3, size=(2, 3)).astype(np.float64)
-        return W, X, rng.integers(-2, 3, size=2).astype(np.float64)
+    X: the inputs, shape (n, m): one row per sample, one column per input.
+    W: the weights, shape (m, n_out): W[i, j] connects input i to unit j (W = A^T).
+    b: the biases, shape (n_out,): added to every row.
+    Returns the activations sigma(Z) with Z = X W + b, shape (n, n_out): one row per
+    sample, one column per unit, where sigma(z) = 1 / (1 + exp(-z)) entry by entry.
+    """
+    raise NotImplementedError
+'''
 
-    def pre_activations(W: np.ndarray, X: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return Network([W], [b], "identity").forward(X).z[0]
+DENSE_REFERENCE = """def dense_forward(X, W, b):
+    # (n, m) @ (m, n_out) gives (n, n_out); b is added to every row.
+    Z = X @ W + b
+    return 1.0 / (1.0 + np.exp(-Z))
+"""
 
-    def fair(c: tuple[np.ndarray, np.ndarray, np.ndarray]) -> bool:
-        Z, X = pre_activations(*c), c[1]
-        # The samples differ, the units differ, and Z is not symmetric, so swapping
-        # rows for columns gives a different (wrong) answer.
-        return bool(
-            np.count_nonzero(Z) >= 3
-            and not np.allclose(Z[0], Z[1])
-            and not np.allclose(Z[:, 0], Z[:, 1])
-            and not np.allclose(Z, Z.T)
-            and np.count_nonzero(X[0]) >= 2
-            and np.count_nonzero(X[1]) >= 2
+
+def _layer_output(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return Network([W], [b], "sigmoid").forward(X).output
+
+
+@register("ch02.dense-forward")
+def dense_forward(seed: int) -> CodeExercise:
+    r"""Code: a layer of sigmoid units batch-first, $\sigma(X W + \mathbf b)$, checked
+    against :class:`backprop.Network` on batches of several shapes."""
+    rng = np.random.default_rng([2, 5, seed])
+
+    def layer(n: int, m: int, units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        X = rng.integers(-20, 21, size=(n, m)) / 10
+        W = rng.integers(-15, 16, size=(m, units)) / 10
+        return X, W, rng.integers(-10, 11, size=units) / 10
+
+    one = layer(1, 2, 3)
+    four = layer(4, 2, 3)
+    wide = layer(4, 3, 2)
+    zero = (np.zeros((3, 2)), *layer(1, 2, 3)[1:])
+    check = layer(5, 3, 4)
+    tests = tuple(
+        CodeTest(name, args, expect(_layer_output(*args), "the output"))
+        for name, args in (
+            ("a batch of 1: X of shape (1, 2), W of shape (2, 3)", one),
+            ("a batch of 4 samples with 2 inputs and 3 units", four),
+            ("more inputs than units: X of shape (4, 3), W of shape (3, 2)", wide),
+            ("inputs all 0: every row is sigma(b)", zero),
+            ("a batch of 5 samples, 3 inputs, 4 units, against the library's Network", check),
         )
-
-    book = (
-        np.array([[1.0, 0.0], [-1.0, 2.0], [2.0, 1.0]]),
-        np.array([[1.0, 2.0, 0.0], [0.0, 1.0, -1.0]]),
-        np.array([0.0, -1.0]),
     )
-    W, X, b = fair_variant(seed, (2, 3), draw, fair, book=lambda: book)
-    Z = pre_activations(W, X, b)
-    return Exercise(
-        key="ch02.transpose",
-        title="The same layer, batch-first",
+    return CodeExercise(
+        key="ch02.dense-forward",
+        title="A layer, batch-first, in code",
         question=(
-            "In the library a layer's weights are stored batch-first: $W$ has one row per input "
-            f"and one column per output, here $W = {_bmatrix(W)}$, with "
-            f"$\\mathbf b = {vector(b)}$. Two samples are the rows of $X = {_bmatrix(X)}$. "
-            "Compute the pre-activations $Z = X W + \\mathbf b$ ($\\mathbf b$ added to each row). "
-            "Give the four entries row by row: sample 1's two values, then sample 2's."
+            "Write the forward pass of one layer of sigmoid units in the library's "
+            "batch-first layout. `dense_forward(X, W, b)` gets a batch $X$ with one row per "
+            "sample ($n \\times m$), the weights $W = A^\\top$ ($m \\times n_\\text{out}$, "
+            "$W_{ij}$ from input $i$ to unit $j$) and the biases $\\mathbf b$ "
+            "($n_\\text{out}$ numbers), and returns the activations "
+            "$\\sigma(X W + \\mathbf b)$, with $\\mathbf b$ added to every row and "
+            "$\\sigma(z) = 1/(1 + e^{-z})$ applied to every entry: one row per sample, one "
+            "column per unit."
         ),
-        prompt="Z₁₁, Z₁₂, Z₂₁, Z₂₂ =",
-        answer=tuple(float(v) for v in Z.ravel()),
-        rtol=1e-9,
-        atol=1e-9,
+        function="dense_forward",
+        arguments=("X", "W", "b"),
+        template=DENSE_TEMPLATE,
+        reference=DENSE_REFERENCE,
+        tests=tests,
         hints=(
-            "Z has one row per sample and one column per output unit: shape (2, 2).",
-            "Z[n, j] = Σᵢ X[n, i]·W[i, j] + b[j]: row n of X dotted with column j of W.",
+            "Check the shapes first: (n, m) times (m, n_out) gives (n, n_out), one row per "
+            "sample. Which product has those shapes, X @ W or W @ X?",
+            "numpy adds a vector of n_out numbers to every row of an (n, n_out) array by "
+            "itself (broadcasting), and np.exp works entry by entry.",
         ),
         solution=(
-            f"$Z = X W + \\mathbf b = {_bmatrix(Z)}$. Row $n$ of $Z$ is the column form's "
-            "$A \\mathbf u + \\mathbf b$ for $\\mathbf u$ = sample $n$, written as a row, with "
-            f"$A = W^\\top = {_bmatrix(W.T)}$: column $j$ of $W$ is row $j$ of $A$."
+            "```python\n" + DENSE_REFERENCE + "```\n\n"
+            "Row $r$ of $X W$ is sample $r$ (a row) times $W$: entry $j$ is "
+            "$\\sum_i X_{ri} W_{ij}$, the weighted sum into unit $j$, which is the column "
+            "form's $A \\mathbf u$ written as a row. Adding `b` broadcasts it to every row, "
+            "and the sigmoid acts on each entry. One matrix product handles the whole batch, "
+            "and a batch of one sample is just an $X$ with one row."
         ),
-        params={"W": W.tolist(), "X": X.tolist(), "b": b.tolist()},
+        params={"seed": seed},
     )
 
 
@@ -267,4 +304,91 @@ def loss_sum(seed: int) -> Exercise:
             "factor $1/3$, so they have the same minimiser."
         ),
         params={"beta": beta.tolist(), "omega": omega.tolist(), "x": x.tolist(), "y": y.tolist()},
+    )
+
+
+# ---- formula: a forward-pass quantity in the inputs and parameters ------------------------
+
+#: The toy model's steps: (name, LaTeX, typed formula of the previous value ``{v}``, LaTeX).
+_STEPS = (
+    ("f0", "f_0", "b0 + w0*{v}", r"\beta_0 + \omega_0 {v}"),
+    ("h1", "h_1", "sin({v})", r"\sin f_0"),
+    ("f1", "f_1", "b1 + w1*{v}", r"\beta_1 + \omega_1 {v}"),
+    ("h2", "h_2", "exp({v})", r"\exp f_1"),
+    ("f2", "f_2", "b2 + w2*{v}", r"\beta_2 + \omega_2 {v}"),
+    ("h3", "h_3", "cos({v})", r"\cos f_2"),
+    ("f3", "f_3", "b3 + w3*{v}", r"\beta_3 + \omega_3 {v}"),
+)
+#: (start, target) pairs a variant asks for; the start's random values lie in its range.
+_SPANS = (
+    ("x", "h2"),
+    ("x", "f1"),
+    ("x", "f2"),
+    ("h1", "h3"),
+    ("h1", "f3"),
+    ("h2", "f3"),
+    ("x", "h3"),
+)
+_START = {"x": ("x", -1.5, 1.5), "h1": ("h_1", -1.0, 1.0), "h2": ("h_2", 0.2, 3.0)}
+
+
+def _toy_variables(start: str, names: list[str]) -> tuple[Variable, ...]:
+    from ..exercises.formula import Variable
+
+    latex, lo, hi = _START[start]
+    out = [Variable(start, latex, (), lo, hi)]
+    for n in names:
+        greek, symbol, lo, hi = (
+            ("beta", "β", -1.0, 1.0) if n[0] == "b" else ("omega", "ω", -1.5, 1.5)
+        )
+        out.append(Variable(n, f"\\{greek}_{n[1]}", (f"{greek}{n[1]}", f"{symbol}{n[1]}"), lo, hi))
+    return tuple(out)
+
+
+@register("ch02.toy-formula")
+def toy_formula(seed: int) -> FormulaExercise:
+    r"""A formula: one of the toy model's values written out in an earlier one and the
+    parameters between them, e.g. $h_2 = \exp(\beta_1 + \omega_1 \sin(\beta_0 + \omega_0 x))$."""
+    rng = np.random.default_rng([2, 6, seed])
+    # Other seeds never draw the book's span (0).
+    start, target = _SPANS[0 if seed == 0 else 1 + int(rng.integers(len(_SPANS) - 1))]
+    names = [step[0] for step in _STEPS]
+    first = 0 if start == "x" else names.index(start) + 1
+    steps = _STEPS[first : names.index(target) + 1]
+    formula, params, chain = start, [], []
+    previous = _START[start][0]
+    for name, tex, typed, step_tex in steps:
+        formula = typed.format(v=formula)
+        chain.append(f"${tex} = {step_tex.format(v=previous)}$")
+        previous = tex
+        if name[0] == "f":
+            params += [f"b{name[1]}", f"w{name[1]}"]
+    variables = _toy_variables(start, params)
+    shown = [f"${v.latex}$" for v in variables]
+    listed = ", ".join(shown[:-1]) + " and " + shown[-1]
+    typed_as = ", ".join(f"{v.text} as {v.name}" for v in variables if v.text != v.name)
+    target_tex = steps[-1][1]
+    return FormulaExercise(
+        key="ch02.toy-formula",
+        title="A forward pass as one formula",
+        question=(
+            "The toy model's forward pass is $f_k = \\beta_k + \\omega_k h_k$ with $h_0 = x$, "
+            "$h_1 = \\sin f_0$, $h_2 = \\exp f_1$ and $h_3 = \\cos f_2$. Write "
+            f"${target_tex}$ as one formula in {listed}. Type {typed_as}; the functions are "
+            "sin, exp and cos."
+        ),
+        prompt=f"{target[0]}{chr(0x2080 + int(target[1]))} =",
+        formula=formula,
+        variables=variables,
+        hints=(
+            "Work from the inside out: write each step in terms of the one before it, then "
+            "substitute.",
+            "Each f_k is β_k + ω_k times the value before it; each h_k is sin, exp or cos of "
+            "the f just before it.",
+        ),
+        solution=(
+            f"Step by step: {', '.join(chain)}. Substituting each into the next gives "
+            f"${target_tex}$ = `{formula}`."
+        ),
+        params={"start": start, "target": target},
     )

@@ -15,15 +15,29 @@ worked out from the rounded numbers is still marked correct.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..exercises import Exercise, register
+from ..activations import tanh_derivative
+from ..exercises import (
+    BugExercise,
+    CodeExercise,
+    CodeTest,
+    Exercise,
+    FormulaExercise,
+    expect,
+    register,
+)
+from ..gradcheck import numerical_gradient
 from ..toy_model import ToyGradients, ToyModel, ToyTrace
 from ._fair import fair_variant
 from ._format import paren
+
+if TYPE_CHECKING:
+    from ..exercises.formula import Variable
 
 #: The chapter's model: seed 0 of every exercise uses it.
 BOOK_BETA = (0.3, -0.2, 0.1, 0.4)
@@ -313,4 +327,385 @@ def dl_domega(seed: int) -> Exercise:
             h=[_shown(v) for v in h],
             dl_df=[_shown(v) for v in df],
         ),
+    )
+
+
+# ---- find the bug: both backward passes in code -------------------------------------------
+
+#: Both backward passes of the toy model for one data point, as the chapter writes them.
+#: ``f`` and ``h`` are the forward pass's lists ($h_0 = x$); the loss is $(f_3 - y)^2$.
+TOY_BACKWARD = (
+    "def backward(beta, omega, f, h, y):",
+    "    dl_df3 = 2 * (f[3] - y)",
+    "    dl_dh3 = omega[3] * dl_df3",
+    "    dl_df2 = -np.sin(f[2]) * dl_dh3",
+    "    dl_dh2 = omega[2] * dl_df2",
+    "    dl_df1 = np.exp(f[1]) * dl_dh2",
+    "    dl_dh1 = omega[1] * dl_df1",
+    "    dl_df0 = np.cos(f[0]) * dl_dh1",
+    "    dl_df = [dl_df0, dl_df1, dl_df2, dl_df3]",
+    "    dl_dbeta = [1.0 * dl_df[k] for k in range(4)]",
+    "    dl_domega = [h[k] * dl_df[k] for k in range(4)]",
+    "    return dl_dbeta, dl_domega",
+)
+
+#: What a student who picks a right line is told, line by line.
+TOY_NOTES = {
+    1: "the function gets every value the two passes need: the parameters, the stored "
+    "f and h, and the target.",
+    2: "ℓ = (f₃ − y)², so ∂ℓ/∂f₃ = 2(f₃ − y): the power rule times the inner derivative 1.",
+    3: "f₃ = β₃ + ω₃h₃, so the local derivative ∂f₃/∂h₃ is ω₃.",
+    4: "h₃ = cos f₂, and cos′ = −sin, evaluated at the pre-activation f₂.",
+    5: "f₂ = β₂ + ω₂h₂, so the local derivative ∂f₂/∂h₂ is ω₂.",
+    6: "h₂ = exp f₁, and exp is its own derivative: exp(f₁), which is also h₂.",
+    7: "f₁ = β₁ + ω₁h₁, so the local derivative ∂f₁/∂h₁ is ω₁.",
+    8: "h₁ = sin f₀, and sin′ = cos, evaluated at the pre-activation f₀.",
+    9: "collecting the four gradients in a list changes no number.",
+    10: "∂f_k/∂β_k = 1: f_k moves one for one with β_k.",
+    11: "∂f_k/∂ω_k = h_k, the value ω_k multiplies (h₀ = x).",
+    12: "it returns both passes' results.",
+}
+
+#: The slips planted in :data:`TOY_BACKWARD`: (name, line, wrong text, why it is wrong).
+TOY_SLIPS = (
+    (
+        "the derivative at the output, not the pre-activation",
+        4,
+        "    dl_df2 = -np.sin(h[3]) * dl_dh3",
+        "The derivative of $h_3 = \\cos f_2$ is $-\\sin$ evaluated at the pre-activation "
+        "$f_2$, not at the output $h_3 = \\cos f_2$.",
+    ),
+    (
+        "a wrong sign",
+        2,
+        "    dl_df3 = 2 * (y - f[3])",
+        "The derivative of $(f_3 - y)^2$ with respect to $f_3$ is $2(f_3 - y)$; "
+        "$2(y - f_3)$ flips the sign of every gradient after it, so a step would go uphill.",
+    ),
+    (
+        "a missing factor 2",
+        2,
+        "    dl_df3 = f[3] - y",
+        "The power rule gives $\\partial \\ell / \\partial f_3 = 2(f_3 - y)$; without the 2 "
+        "every gradient is half the true one.",
+    ),
+    (
+        "the wrong weight",
+        3,
+        "    dl_dh3 = omega[2] * dl_df3",
+        "$f_3 = \\beta_3 + \\omega_3 h_3$, so $\\partial f_3 / \\partial h_3 = \\omega_3$: "
+        "the weight of the step being undone, not the one before it.",
+    ),
+    (
+        "a wrong sign",
+        4,
+        "    dl_df2 = np.sin(f[2]) * dl_dh3",
+        "The derivative of $\\cos$ is $-\\sin$: without the minus sign every gradient "
+        "before $h_3$ points the wrong way.",
+    ),
+    (
+        "the wrong weight",
+        5,
+        "    dl_dh2 = omega[3] * dl_df2",
+        "$f_2 = \\beta_2 + \\omega_2 h_2$, so $\\partial f_2 / \\partial h_2 = \\omega_2$, "
+        "not $\\omega_3$.",
+    ),
+    (
+        "the derivative at the output, not the pre-activation",
+        6,
+        "    dl_df1 = np.exp(h[2]) * dl_dh2",
+        "$\\exp'(f_1) = \\exp(f_1) = h_2$; $\\exp(h_2)$ applies the exponential twice. "
+        "The derivative is evaluated at the pre-activation $f_1$.",
+    ),
+    (
+        "a skipped link",
+        6,
+        "    dl_df1 = np.exp(f[1]) * dl_df2",
+        "The upstream gradient of $h_2 = \\exp f_1$ is $\\partial \\ell / \\partial h_2$, "
+        "not $\\partial \\ell / \\partial f_2$: this skips the link "
+        "$f_2 = \\beta_2 + \\omega_2 h_2$ and its factor $\\omega_2$.",
+    ),
+    (
+        "the derivative at the output, not the pre-activation",
+        8,
+        "    dl_df0 = np.cos(h[1]) * dl_dh1",
+        "The derivative of $h_1 = \\sin f_0$ is $\\cos$ evaluated at the pre-activation "
+        "$f_0$, not at the output $h_1$.",
+    ),
+    (
+        "dz_db = b",
+        10,
+        "    dl_dbeta = [beta[k] * dl_df[k] for k in range(4)]",
+        "$f_k = \\beta_k + \\omega_k h_k$ moves one for one with $\\beta_k$, so "
+        "$\\partial f_k / \\partial \\beta_k = 1$ whatever $\\beta_k$ is, not $\\beta_k$.",
+    ),
+    (
+        "the weight for the input",
+        11,
+        "    dl_domega = [omega[k] * dl_df[k] for k in range(4)]",
+        "$\\partial f_k / \\partial \\omega_k$ is the value $\\omega_k$ multiplies, $h_k$, "
+        "not $\\omega_k$ itself.",
+    ),
+    (
+        "the pre-activation for the activation",
+        11,
+        "    dl_domega = [f[k] * dl_df[k] for k in range(4)]",
+        "$\\omega_k$ multiplies $h_k$ in $f_k = \\beta_k + \\omega_k h_k$, so "
+        "$\\partial f_k / \\partial \\omega_k = h_k$, not $f_k$.",
+    ),
+)
+
+
+@register("ch03.find-the-bug")
+def find_the_bug(seed: int) -> BugExercise:
+    r"""Both backward passes of the toy model in code, with one slip planted per seed
+    (seed 0: $-\sin(h_3)$ for $-\sin(f_2)$)."""
+    rng = np.random.default_rng([3, 5, seed])
+    # Other seeds never draw the book's slip (0), so a variant handed out is never the book's.
+    index = 0 if seed == 0 else 1 + int(rng.integers(len(TOY_SLIPS) - 1))
+    name, line, wrong, why = TOY_SLIPS[index]
+    listing = list(TOY_BACKWARD)
+    listing[line - 1] = wrong
+    right = TOY_BACKWARD[line - 1].strip()
+    where = "backward pass #1 (lines 2 to 8)" if line <= 8 else "backward pass #2 (lines 9 to 12)"
+    return BugExercise(
+        key="ch03.find-the-bug",
+        title="Find the bug in the backward passes",
+        question=(
+            "This function runs both backward passes of the toy model for one data point. "
+            "It gets the parameters $\\beta$ and $\\omega$, the lists `f` $= [f_0, f_1, f_2, f_3]$ "
+            "and `h` $= [h_0, h_1, h_2, h_3]$ (with $h_0 = x$) that the forward pass stored, "
+            "and the target $y$, and it should return "
+            "$\\partial \\ell / \\partial \\beta_k$ and $\\partial \\ell / \\partial \\omega_k$ "
+            "for $k = 0, 1, 2, 3$, where $\\ell = (f_3 - y)^2$ and $h_1 = \\sin f_0$, "
+            "$h_2 = \\exp f_1$, $h_3 = \\cos f_2$. One line is wrong. Which one?"
+        ),
+        listing=tuple(listing),
+        bug=line,
+        notes={k: v for k, v in TOY_NOTES.items() if k != line},
+        explanation=why,
+        hints=(
+            "Each line of pass #1 is a local derivative times the upstream gradient. Check "
+            "each local derivative against the forward step it undoes.",
+            f"The wrong line is in {where}.",
+        ),
+        solution=(
+            f"Line {line} is wrong ({name}): `{wrong.strip()}`. It should read `{right}`. {why}"
+        ),
+        params={"slip": name, "line": line, "wrong": wrong.strip(), "right": right},
+    )
+
+
+# ---- code: tanh's backward step ----------------------------------------------------------
+
+TANH_TEMPLATE = '''def tanh_backward(z, upstream):
+    """The backward step of a layer a = tanh(z), applied entry by entry.
+
+    z:        the pre-activations, an array of shape (n, units): one row per sample.
+    upstream: the upstream gradient dL/da, an array of the same shape.
+    Returns   dL/dz = tanh'(z) * dL/da = (1 - tanh(z)**2) * upstream, entry by entry,
+              a new array of the same shape (z and upstream stay as they are).
+    """
+    raise NotImplementedError
+'''
+
+TANH_REFERENCE = """def tanh_backward(z, upstream):
+    # tanh'(z) = 1 - tanh(z)^2, times the upstream gradient, entry by entry.
+    a = np.tanh(z)
+    return (1.0 - a * a) * upstream
+"""
+
+
+def _tenths(rng: np.random.Generator, shape: tuple[int, ...], lo: int, hi: int) -> np.ndarray:
+    """Numbers with one decimal in [lo/10, hi/10], small enough to ship as JSON."""
+    return rng.integers(lo, hi + 1, size=shape) / 10
+
+
+def _tanh_backward(z: np.ndarray, upstream: np.ndarray) -> np.ndarray:
+    return tanh_derivative(z) * upstream
+
+
+@register("ch03.tanh-backward")
+def tanh_backward(seed: int) -> CodeExercise:
+    r"""Code: $\partial L/\partial z = \tanh'(z)\,\partial L/\partial a = (1 - \tanh^2 z)\,
+    \partial L/\partial a$, checked against the library and against central differences."""
+    rng = np.random.default_rng([3, 6, seed])
+    one = (_tenths(rng, (1, 3), -20, 20), _tenths(rng, (1, 3), -20, 20))
+    batch = (_tenths(rng, (2, 3), -20, 20), _tenths(rng, (2, 3), -20, 20))
+    zeros = (np.zeros((2, 2)), _tenths(rng, (2, 2), -20, 20))
+    big = (np.array([[-30.0, 20.0, 25.0]]), _tenths(rng, (1, 3), 5, 20))
+    z_check, g_check = _tenths(rng, (3, 2), -25, 25), _tenths(rng, (3, 2), -20, 20)
+    numeric = numerical_gradient(lambda v: float(np.sum(g_check * np.tanh(v))), z_check)
+    tests = (
+        CodeTest(
+            "one sample: z and upstream of shape (1, 3)", one, expect(_tanh_backward(*one), "dL/dz")
+        ),
+        CodeTest(
+            "a batch of 2 samples with 3 units: shape (2, 3)",
+            batch,
+            expect(_tanh_backward(*batch), "dL/dz"),
+        ),
+        CodeTest(
+            "z = 0, where tanh'(0) = 1: dL/dz is the upstream gradient itself",
+            zeros,
+            expect(_tanh_backward(*zeros), "dL/dz"),
+        ),
+        CodeTest(
+            "large |z|, where tanh is flat: dL/dz is about 0 (and not nan)",
+            big,
+            expect(_tanh_backward(*big), "dL/dz"),
+        ),
+        CodeTest(
+            "gradient check: dL/dz against central differences of L = sum(upstream * tanh(z))",
+            (z_check, g_check),
+            expect(numeric, "dL/dz", rtol=1e-6, atol=1e-8),
+        ),
+    )
+    return CodeExercise(
+        key="ch03.tanh-backward",
+        title="The backward step of tanh, in code",
+        question=(
+            "A layer with the activation $\\tanh$ computes $a = \\tanh(z)$ entry by entry. In "
+            "the backward pass it receives the upstream gradient "
+            "$\\partial L / \\partial a$ and must pass on "
+            "$\\dfrac{\\partial L}{\\partial z} = \\tanh'(z)\\, \\dfrac{\\partial L}{\\partial a}"
+            " = \\big(1 - \\tanh^2 z\\big)\\, \\dfrac{\\partial L}{\\partial a}$. "
+            "Complete `tanh_backward(z, upstream)`: both arguments are arrays of one shape, "
+            "one row per sample, and it returns a new array of that shape."
+        ),
+        function="tanh_backward",
+        arguments=("z", "upstream"),
+        template=TANH_TEMPLATE,
+        reference=TANH_REFERENCE,
+        tests=tests,
+        hints=(
+            "np.tanh works entry by entry on a whole array, and so do * and -.",
+            "The derivative is evaluated at z: compute a = np.tanh(z) once, then "
+            "(1 - a * a) * upstream. Do not write into z or upstream.",
+        ),
+        solution=(
+            "```python\n" + TANH_REFERENCE + "```\n\n"
+            "The local derivative of $a = \\tanh z$ is $1 - \\tanh^2 z = 1 - a^2$, a formula in "
+            "the layer's output, evaluated entry by entry; the chain rule multiplies it by the "
+            "upstream gradient. Both are arrays of the same shape, so `*` pairs each entry with "
+            "its own and no sum is needed. The result is a new array: the function changes "
+            "neither argument."
+        ),
+        params={"seed": seed},
+    )
+
+
+# ---- formula: a parameter's gradient in the stored values ---------------------------------
+
+#: Pass #1's local derivatives, from the output back: ∂ℓ/∂f₃, then for k = 2, 1, 0 the two
+#: factors ∂f_{k+1}/∂h_{k+1} = ω_{k+1} and ∂h_{k+1}/∂f_k = g_k'(f_k): (typed, LaTeX).
+_FROM_OUTPUT = (
+    (("2*(f3 - y)", "2(f_3 - y)"),),
+    (("w3", r"\omega_3"), ("(-sin(f2))", r"(-\sin f_2)")),
+    (("w2", r"\omega_2"), ("exp(f1)", r"\exp f_1")),
+    (("w1", r"\omega_1"), ("cos(f0)", r"\cos f_0")),
+)
+#: The variables a gradient formula may use: (name, LaTeX, lo, hi).
+_STORED = {
+    "x": ("x", -1.5, 1.5),
+    "h1": ("h_1", -1.0, 1.0),
+    "h2": ("h_2", 0.2, 3.0),
+    "h3": ("h_3", -1.0, 1.0),
+    "f0": ("f_0", -2.0, 2.0),
+    "f1": ("f_1", -2.0, 2.0),
+    "f2": ("f_2", -2.0, 2.0),
+    "f3": ("f_3", -2.0, 2.0),
+    "y": ("y", -1.5, 1.5),
+    "w1": (r"\omega_1", -1.5, 1.5),
+    "w2": (r"\omega_2", -1.5, 1.5),
+    "w3": (r"\omega_3", -1.5, 1.5),
+}
+#: The parameters a variant asks about (seed 0: ω₂); β₃'s gradient would be 2(f₃ − y) alone.
+_ASKED = ("w2", "w3", "b2", "w1", "b1", "w0", "b0")
+_NAMES = re.compile(r"[a-z]+\d?")
+
+
+def gradient_factors(param: str) -> list[tuple[str, str]]:
+    r"""The factors of $\partial\ell/\partial\beta_k$ or $\partial\ell/\partial\omega_k$:
+    $h_k$ (for $\omega_k$; $h_0 = x$), then pass #1's local derivatives down to $f_k$,
+    then $2(f_3 - y)$; as (typed, LaTeX)."""
+    k = int(param[1])
+    factors = [f for step in _FROM_OUTPUT[1 : 4 - k][::-1] for f in step[::-1]]
+    factors.append(_FROM_OUTPUT[0][0])
+    if param[0] == "w":
+        h = "x" if k == 0 else f"h{k}"
+        factors.insert(0, (h, _STORED[h][0]))
+    return factors
+
+
+def _formula_variables(formula: str) -> tuple[Variable, ...]:
+    from ..exercises.formula import Variable
+
+    used = set(_NAMES.findall(formula))
+    out = []
+    for name, (latex, lo, hi) in _STORED.items():
+        if name in used:
+            aliases = (f"omega{name[1]}", f"ω{name[1]}") if name[0] == "w" else ()
+            out.append(Variable(name, latex, aliases, lo, hi))
+    return tuple(out)
+
+
+@register("ch03.gradient-formula")
+def gradient_formula(seed: int) -> FormulaExercise:
+    r"""A formula: $\partial\ell/\partial\omega_2 = h_2 \cdot (-\sin f_2) \cdot \omega_3 \cdot
+    2(f_3 - y)$ (seed 0), or another parameter's gradient, in the values the forward pass
+    stored: pass #2's local derivative times pass #1's product."""
+    rng = np.random.default_rng([3, 7, seed])
+    # Other seeds never ask the book's parameter (ω₂).
+    param = _ASKED[0 if seed == 0 else 1 + int(rng.integers(len(_ASKED) - 1))]
+    factors = gradient_factors(param)
+    formula = "*".join(typed for typed, _ in factors)
+    variables = _formula_variables(formula)
+    greek = "\\omega" if param[0] == "w" else "\\beta"
+    wrt = f"{greek}_{param[1]}"
+    shown = [f"${v.latex}$" for v in variables]
+    listed = ", ".join(shown[:-1]) + " and " + shown[-1]
+    typed_as = ", ".join(f"{v.text} as {v.name}" for v in variables if v.text != v.name)
+    typed_as += (", " if typed_as else "") + ", ".join(
+        f"${v.latex}$ as {v.name}" for v in variables if v.text == v.name and v.name != v.latex
+    )
+    product = " \\cdot ".join(["1"] * (param[0] == "b") + [tex for _, tex in factors])
+    k = int(param[1])
+    sub = chr(0x2080 + k)
+    symbol = ("ω" if param[0] == "w" else "β") + sub
+    return FormulaExercise(
+        key="ch03.gradient-formula",
+        title="A gradient as a formula",
+        question=(
+            "For one data point the toy model's loss is $\\ell = (f_3 - y)^2$, with "
+            "$f_k = \\beta_k + \\omega_k h_k$, $h_0 = x$, $h_1 = \\sin f_0$, $h_2 = \\exp f_1$ "
+            f"and $h_3 = \\cos f_2$. Write $\\partial \\ell / \\partial {wrt}$ as a formula in "
+            f"{listed}: values the forward pass stored, weights and the target, and no "
+            f"others. Type {typed_as.rstrip(', ')}."
+        ),
+        prompt=f"∂ℓ/∂{symbol} =",
+        formula=formula,
+        variables=variables,
+        hints=(
+            f"Pass #2 first: f{sub} = β{sub} + ω{sub}h{sub}"
+            + (" (h₀ = x)" if k == 0 else "")
+            + f", so ∂f{sub}/∂{symbol} is "
+            + (
+                "1."
+                if param[0] == "b"
+                else f"the value {symbol} multiplies, {'x' if k == 0 else 'h' + sub}."
+            )
+            + f" Multiply it by ∂ℓ/∂f{sub}.",
+            "∂ℓ/∂f_k comes from pass #1: start with ∂ℓ/∂f₃ = 2(f₃ − y) and walk back, one "
+            "local derivative per step (ω for each f = β + ωh, and sin′ = cos, exp′ = exp, "
+            "cos′ = −sin at the pre-activation).",
+        ),
+        solution=(
+            f"$\\frac{{\\partial \\ell}}{{\\partial {wrt}}} = {product}$. "
+            f"Read from the left: the local derivative of $f_{param[1]}$ with respect to "
+            f"${wrt}$, "
+            + ("" if k == 3 else f"then pass #1's local derivatives from $f_{k}$ up to $f_3$, ")
+            + f"then $\\partial \\ell / \\partial f_3 = 2(f_3 - y)$. Typed: `{formula}`."
+        ),
+        params={"param": param, "factors": [typed for typed, _ in factors]},
     )
