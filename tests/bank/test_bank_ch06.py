@@ -11,6 +11,8 @@ import backprop.exercises as E
 import numpy as np
 import pytest
 from autograd import grad
+from backprop import Network
+from backprop.bank.ch06 import DELTAS_BACKWARD, DELTAS_SLIPS
 
 SEEDS = range(60)
 
@@ -112,3 +114,164 @@ def test_variants_differ_and_the_solution_shows_the_answer():
                 or f"{ex.answer[-1]:.6f}".rstrip("0") in ex.solution
             ), (key, seed)
         assert len(seen) >= 40, key
+
+
+# ---- find the bug ----------------------------------------------------------------------------
+
+
+def run_listing(lines, args):
+    """Define the listing's function (numpy as np, and the sigmoid and its slope) and call it."""
+    namespace = {"np": np, "sigmoid": sig, "sigmoid_slope": lambda z: sig(z) * (1 - sig(z))}
+    exec("\n".join(lines), namespace)
+    return namespace["backward"](*args)
+
+
+def deltas_case():
+    """A batch of 4 for the chapter's 2-3-2 sigmoid network, and the library's gradients."""
+    rng = np.random.default_rng(6)
+    X, T = rng.normal(size=(4, 2)), rng.integers(0, 2, size=(4, 2)).astype(float)
+    W1, b1 = rng.normal(size=(2, 3)), rng.normal(size=3)
+    W2, b2 = rng.normal(size=(3, 2)), rng.normal(size=2)
+    g = Network([W1, W2], [b1, b2], "sigmoid").gradients(X, T, "mse")
+    return (X, T, W1, b1, W2, b2), (g.dW[0], g.db[0], g.dW[1], g.db[1])
+
+
+def agrees(lines, args, want):
+    try:
+        got = run_listing(lines, args)
+    except ValueError:  # a shape that does not fit
+        return False
+    return all(
+        np.shape(g) == np.shape(w) and np.allclose(g, w) for g, w in zip(got, want, strict=True)
+    )
+
+
+def test_the_correct_delta_listing_agrees_with_the_library_and_every_slip_does_not():
+    args, want = deltas_case()
+    assert agrees(DELTAS_BACKWARD, args, want)
+    for name, line, wrong, _ in DELTAS_SLIPS:
+        lines = list(DELTAS_BACKWARD)
+        lines[line - 1] = wrong
+        assert not agrees(lines, args, want), (name, line)
+
+
+def test_delta_bug_variants_differ_from_the_correct_listing_in_the_bug_line_only():
+    for seed in range(41):
+        ex = E.make("ch06.deltas-bug", seed)
+        differ = [
+            i + 1
+            for i, (a, b) in enumerate(zip(ex.listing, DELTAS_BACKWARD, strict=True))
+            if a != b
+        ]
+        assert differ == [ex.bug], seed
+        assert ex.check(str(ex.bug)).verdict == "correct"
+        assert ex.bug not in ex.notes and len(ex.notes) == len(ex.listing) - 1
+        other = 11 if ex.bug != 11 else 2
+        assert ex.check(other).message.startswith(f"Not line {other}: "), seed
+        assert f"`{DELTAS_BACKWARD[ex.bug - 1].strip()}`" in ex.solution
+    assert E.make("ch06.deltas-bug").params["slip"] == "a path overwritten instead of summed"
+    planted = {
+        (E.make("ch06.deltas-bug", s).params["slip"], E.make("ch06.deltas-bug", s).bug)
+        for s in range(120)
+    }
+    assert planted == {(name, line) for name, line, *_ in DELTAS_SLIPS}  # every slip is handed out
+
+
+# ---- code: dense_backward --------------------------------------------------------------------
+
+
+def dense_by_autograd(X, W, b, dZ):
+    def loss(X, W, b):
+        return anp.sum(dZ * (anp.dot(X, W) + b))
+
+    return tuple(grad(loss, i)(X, W, b) for i in range(3))
+
+
+def test_dense_backward_reference_and_autograd_pass_every_test():
+    for seed in range(6):
+        ex = E.make("ch06.dense-backward", seed)
+        assert ex.report(ex.reference_function()).passed, seed
+        assert ex.report(dense_by_autograd).passed, seed
+
+
+def test_dense_backward_slips_fail_with_the_message_a_student_should_see():
+    ex = E.make("ch06.dense-backward")
+
+    def unfinished(X, W, b, dZ):
+        raise NotImplementedError
+
+    def doubled(X, W, b, dZ):
+        dX, dW, db = dense_by_autograd(X, W, b, dZ)
+        return dX, 2 * dW, db
+
+    def transposed(X, W, b, dZ):
+        dX, dW, db = dense_by_autograd(X, W, b, dZ)
+        return dX, dW.T, db
+
+    def not_transposed(X, W, b, dZ):
+        return dZ @ W, X.T @ dZ, dZ.sum(axis=0)
+
+    def in_place(X, W, b, dZ):
+        dX, dW, db = dense_by_autograd(X, W, b, dZ)
+        dZ *= 1.5
+        return dX, dW, db
+
+    report = ex.report(unfinished)
+    assert not report.passed and all("NotImplementedError" in r.message for r in report.results)
+    assert "dW is off by a constant factor: it is 2 times" in ex.report(doubled).summary
+    assert "dW has shape (3, 2); expected (2, 3) (transposed?)" in ex.report(transposed).summary
+    failed = {r.name: r.message for r in ex.report(not_transposed).results if not r.passed}
+    square = "a square W (3 inputs, 3 units), where a missing transpose keeps the shapes"
+    assert len(failed) == 5 and failed[square].startswith("dX is wrong at index")
+    assert "changed its input `dZ` in place" in ex.report(in_place).summary
+
+
+# ---- formula: a hidden unit's delta ----------------------------------------------------------
+
+
+def test_delta_formula_checks_its_own_answer_and_the_slips():
+    kinds = set()
+    for seed in range(41):
+        ex = E.make("ch06.delta-formula", seed)
+        f, j, df = ex.formula, ex.params["unit"], ex.params["activation"]
+        kinds.add((j, df))
+        assert ex.check(f).verdict == "correct", seed
+        assert ex.check(f"2*{f}").message.startswith("Right up to a constant factor: yours is 2 ")
+        assert ex.check(f"-{f}").message == "Right up to the sign: check the sign."
+        one_path = f"{df}(z{j})*u{j}1*d1"
+        assert ex.check(one_path).message.startswith("Not quite"), seed
+        at_output = f.replace(f"{df}(z{j})", f"{df}({df[:-1]}(z{j}))")  # f'(a) for f'(z)
+        if df == "relu'":  # relu'(relu(z)) = relu'(z): the chapter's note on the ReLU
+            assert ex.check(at_output).correct
+        else:
+            assert ex.check(at_output).message.startswith("Not quite"), seed
+    assert len(kinds) >= 8
+    assert E.make("ch06.delta-formula").formula == "sigma'(z2)*(u21*d1 + u22*d2)"
+
+
+def test_delta_formula_is_the_library_hidden_delta():
+    from backprop.exercises.formula import evaluate, parse_formula
+
+    rng = np.random.default_rng(6)
+    names = {"sigma'": "sigmoid", "tanh'": "tanh", "relu'": "relu"}
+    for seed in range(20):
+        ex = E.make("ch06.delta-formula", seed)
+        j, df = ex.params["unit"], ex.params["activation"]
+        tree = parse_formula(ex.formula, ex.variables).tree
+        # A 2-3-2 network whose output deltas are D: a linear output layer with the loss
+        # sum(D * y), i.e. half_sse against targets y - D.
+        W1, b1 = rng.normal(size=(2, 3)), rng.normal(size=3)
+        W2, b2 = rng.normal(size=(3, 2)), rng.normal(size=2)
+        x, D = rng.normal(size=(1, 2)), rng.uniform(-0.5, 0.5, size=(1, 2))
+        net = Network([W1, W2], [b1, b2], [names[df], "identity"])
+        trace = net.forward(x)
+        grads = net.backward(trace, trace.output - D, "half_sse")
+        values = {
+            f"z{j}": trace.z[0][0, j - 1],
+            f"u{j}1": W2[j - 1, 0],
+            f"u{j}2": W2[j - 1, 1],
+            "d1": D[0, 0],
+            "d2": D[0, 1],
+        }
+        want = grads.dz[0][0, j - 1]
+        assert evaluate(tree, values) == pytest.approx(want, rel=1e-9, abs=1e-12), seed

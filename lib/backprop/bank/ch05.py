@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import Exercise, register, vector
+from ..exercises import (
+    BugExercise,
+    CodeExercise,
+    CodeTest,
+    Exercise,
+    FormulaExercise,
+    expect_all,
+    register,
+    vector,
+)
+from ..gradcheck import numerical_gradient
+from ..losses import mse
 from ..network import Network
 from ..optim import descent_path, sgd_step
 from ._fair import fair_variant, first_fair
@@ -153,4 +164,341 @@ def overshoot(seed: int) -> Exercise:
             f"it diverges exactly when $\\eta > {limit}$."
         ),
         params={"a": a, "w0": w0, "lr": lr},
+    )
+
+
+# ---- find the bug: one training step -------------------------------------------------------
+
+#: One gradient-descent step for a 2-layer network (tanh hidden layer, linear output) on
+#: the mean squared error $L = \frac1n \sum_i \lVert y_i - t_i \rVert^2$, right; each layer is
+#: updated as soon as its gradient has been passed back. :func:`train_step_bug` plants a slip.
+TRAIN_STEP = (
+    "def train_step(X, T, W1, b1, W2, b2, lr):",
+    "    A1 = np.tanh(X @ W1 + b1)",
+    "    Y = A1 @ W2 + b2",
+    "    dY = 2 * (Y - T) / len(X)",
+    "    dW2 = A1.T @ dY",
+    "    db2 = dY.sum(axis=0)",
+    "    dA1 = dY @ W2.T",
+    "    W2 = W2 - lr * dW2",
+    "    b2 = b2 - lr * db2",
+    "    dZ1 = dA1 * (1 - A1**2)",
+    "    W1 = W1 - lr * (X.T @ dZ1)",
+    "    b1 = b1 - lr * dZ1.sum(axis=0)",
+    "    return W1, b1, W2, b2",
+)
+
+#: What a student who picks a right line is told, line by line.
+TRAIN_NOTES = {
+    1: "the function gets the batch, the targets, the parameters and the learning rate η.",
+    2: "A1 = tanh(X W1 + b1) is the hidden layer's output.",
+    3: "the output layer is linear: Y = A1 W2 + b2.",
+    4: "L = (1/n) Σ (y − t)², so ∂L/∂Y = 2(Y − T)/n: the power rule's 2 and the mean's 1/n.",
+    5: "∂L/∂W2 = A1ᵀ dY is the gradient alone; the learning rate comes in with the update.",
+    6: "∂L/∂b2 sums dY over the batch.",
+    7: "dA1 = dY W2ᵀ is passed back through W2 before line 8 changes W2.",
+    8: "W2 steps against its gradient: W2 − η ∂L/∂W2.",
+    9: "b2 steps against its gradient: b2 − η ∂L/∂b2.",
+    10: "1 − A1² is tanh'(z), written with the output a = tanh z; dA1 came from the old W2.",
+    11: "W1 steps against its gradient Xᵀ dZ1.",
+    12: "b1 steps against its gradient, the deltas summed over the batch.",
+    13: "it returns the four updated parameters.",
+}
+
+_SIGN = (
+    "Gradient descent steps *against* the gradient, "
+    "$\\theta \\leftarrow \\theta - \\eta\\, \\partial L/\\partial \\theta$; with `+` this "
+    "parameter climbs the loss, and the loss grows while the other parameters try to lower it."
+)
+_TWICE = (
+    "The learning rate enters once, in the update $\\theta - \\eta\\, \\partial L/\\partial "
+    "\\theta$. Scaling the gradient by `lr` here as well makes this parameter's step "
+    "$\\eta^2\\, \\partial L/\\partial \\theta$: with $\\eta = 0.1$ a hundredth of the "
+    "gradient instead of a tenth, so it learns ten times slower than the others."
+)
+
+#: The slips planted in :data:`TRAIN_STEP`: (name, line, wrong text, why it is wrong).
+TRAIN_SLIPS = (
+    (
+        "an update before the gradient is passed back",
+        10,
+        "    dZ1 = (dY @ W2.T) * (1 - A1**2)",
+        "Line 8 has already changed `W2`, so `dY @ W2.T` passes the gradient back through "
+        "the *updated* weights. The gradient of $L$ with respect to the hidden layer is "
+        "taken at the parameters the forward pass used: the `dA1` of line 7, computed "
+        "before the update. Every gradient of a step must be computed before any "
+        "parameter changes.",
+    ),
+    (
+        "a missing 1/n",
+        4,
+        "    dY = 2 * (Y - T)",
+        "The loss is a mean, $L = \\frac{1}{n} \\sum_i (y_i - t_i)^2$, so "
+        "$\\partial L/\\partial Y = \\frac{2}{n} (Y - T)$. Without `/ len(X)` every gradient is "
+        "$n$ times too big, and a learning rate that works for one batch size diverges for "
+        "a larger one.",
+    ),
+    (
+        "a missing factor 2",
+        4,
+        "    dY = (Y - T) / len(X)",
+        "The derivative of $(y - t)^2$ is $2(y - t)$; without the 2 every gradient is half "
+        "the true one (that would be right for the loss $\\frac{1}{2n} \\sum_i (y_i - t_i)^2$, "
+        "not for this one).",
+    ),
+    ("the learning rate applied twice", 5, "    dW2 = lr * (A1.T @ dY)", _TWICE),
+    ("the learning rate applied twice", 6, "    db2 = lr * dY.sum(axis=0)", _TWICE),
+    ("a wrong sign", 8, "    W2 = W2 + lr * dW2", _SIGN),
+    ("a wrong sign", 9, "    b2 = b2 + lr * db2", _SIGN),
+    ("a wrong sign", 11, "    W1 = W1 + lr * (X.T @ dZ1)", _SIGN),
+    ("a wrong sign", 12, "    b1 = b1 + lr * dZ1.sum(axis=0)", _SIGN),
+)
+
+
+@register("ch05.train-step-bug")
+def train_step_bug(seed: int) -> BugExercise:
+    r"""One training step in code, with one slip planted per seed (seed 0: the hidden layer's
+    gradient passed back through output weights that were already updated)."""
+    rng = np.random.default_rng([5, 5, seed])
+    index = 0 if seed == 0 else int(rng.integers(len(TRAIN_SLIPS)))
+    name, line, wrong, why = TRAIN_SLIPS[index]
+    listing = list(TRAIN_STEP)
+    listing[line - 1] = wrong
+    right = TRAIN_STEP[line - 1].strip()
+    return BugExercise(
+        key="ch05.train-step-bug",
+        title="Find the bug in a training step",
+        question=(
+            "This function takes one gradient-descent step, "
+            "$\\theta \\leftarrow \\theta - \\eta\\, \\partial L/\\partial \\theta$, for every "
+            "parameter of a network with a hidden layer of $\\tanh$ units and a linear output, "
+            "on the mean squared error $L = \\frac{1}{n} \\sum_i \\lVert y_i - t_i \\rVert^2$ of a "
+            "batch $X$ (one row per sample). It updates each layer as soon as its gradient has "
+            "been passed back, and returns the new parameters. One line is wrong. Which one?"
+        ),
+        listing=tuple(listing),
+        bug=line,
+        notes={k: v for k, v in TRAIN_NOTES.items() if k != line},
+        explanation=why,
+        hints=(
+            "Check three things: the gradient of the loss (line 4), where the learning rate "
+            "enters, and the sign of each update.",
+            "Every gradient must be taken at the parameters the forward pass used: does any "
+            "line read a parameter after it has been changed?",
+        ),
+        solution=(
+            f"Line {line} is wrong ({name}): `{wrong.strip()}`. It should read `{right}`. {why}"
+        ),
+        params={"slip": name, "line": line, "wrong": wrong.strip(), "right": right},
+    )
+
+
+# ---- code: one gradient-descent step on the mean squared error ------------------------------
+
+STEP_TEMPLATE = '''def gradient_step(X, T, W, b, lr):
+    """One gradient-descent step for a linear layer Y = X W + b on the mean squared error.
+
+    X:  the batch, shape (n, m), one row per sample;  T: the targets, shape (n, k).
+    W:  the weights, shape (m, k);  b: the biases, shape (k,);  lr: the learning rate eta.
+    The loss is L = (1/n) sum_i ||y_i - t_i||^2, the mean over the n samples.
+    Returns (W_new, b_new) = (W - eta * dL/dW, b - eta * dL/db): new arrays
+    (W and b stay as they are).
+    """
+    raise NotImplementedError
+'''
+
+STEP_REFERENCE = """def gradient_step(X, T, W, b, lr):
+    Y = X @ W + b
+    # dL/dY for the mean of the squared errors: the 2 of the square, the 1/n of the mean.
+    dY = (2 / len(X)) * (Y - T)
+    # (m, n) @ (n, k): W's shape. Every sample's delta reaches b.
+    dW = X.T @ dY
+    db = dY.sum(axis=0)
+    # New arrays: the caller's W and b are unchanged.
+    return W - lr * dW, b - lr * db
+"""
+
+
+def _stepped(X: np.ndarray, T: np.ndarray, W: np.ndarray, b: np.ndarray, lr: float) -> tuple:
+    """The library's step: :meth:`Network.gradients` on ``mse``, then :func:`sgd_step`."""
+    net = Network([W], [b], "identity")
+    sgd_step(net, net.gradients(X, T, "mse"), lr)
+    return net.W[0], net.b[0]
+
+
+@register("ch05.gradient-step")
+def gradient_step(seed: int) -> CodeExercise:
+    r"""Code: one step $W \leftarrow W - \eta\, X^\top \tfrac2n (Y - T)$,
+    $b \leftarrow b - \eta \sum_i \tfrac2n (y_i - t_i)$ for a linear layer on the mean squared
+    error, checked against the library's step and against central differences."""
+    rng = np.random.default_rng([5, 6, seed])
+
+    def case(n: int, m: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        X = rng.integers(-20, 21, size=(n, m)) / 10
+        T = rng.integers(-20, 21, size=(n, k)) / 10
+        W = rng.integers(-15, 16, size=(m, k)) / 10
+        return X, T, W, rng.integers(-10, 11, size=k) / 10
+
+    lr = float(rng.choice([0.05, 0.1, 0.2]))
+    unit = (*case(1, 1, 1), lr)
+    batch = (*case(4, 2, 3), lr)
+    X0, T0, W0, b0 = case(3, 2, 3)
+    zero = (X0, T0, np.zeros_like(W0), np.zeros_like(b0), lr)
+    Xf, _, Wf, bf = case(3, 2, 1)
+    fitted = (Xf, Xf @ Wf + bf, Wf, bf, lr)
+    Xc, Tc, Wc, bc = case(5, 3, 2)
+    check = (Xc, Tc, Wc, bc, lr)
+    numeric_W = numerical_gradient(lambda V: mse(Xc @ V + bc, Tc), Wc)
+    numeric_b = numerical_gradient(lambda v: mse(Xc @ Wc + v, Tc), bc)
+    names = ("W_new", "b_new")
+    tests = (
+        CodeTest(
+            "from W = 0 and b = 0: the step is -lr times the gradient",
+            zero,
+            expect_all(_stepped(*zero), names),
+        ),
+        CodeTest(
+            "a batch of 4 samples, 2 inputs, 3 outputs: W of shape (2, 3)",
+            batch,
+            expect_all(_stepped(*batch), names),
+        ),
+        CodeTest(
+            "one sample, one input, one output: the chapter's linear unit",
+            unit,
+            expect_all(_stepped(*unit), names),
+        ),
+        CodeTest(
+            "targets the layer fits exactly: the gradient is 0 and nothing moves",
+            fitted,
+            expect_all(_stepped(*fitted), names),
+        ),
+        CodeTest(
+            "gradient check: the step against -lr times central differences of the loss",
+            check,
+            expect_all((Wc - lr * numeric_W, bc - lr * numeric_b), names, rtol=1e-6, atol=1e-8),
+        ),
+    )
+    return CodeExercise(
+        key="ch05.gradient-step",
+        title="One gradient-descent step, in code",
+        question=(
+            "A linear layer $Y = X W + b$ (batch-first: one row of $X$ per sample) is fitted to "
+            "targets $T$ by gradient descent on the mean squared error "
+            "$L = \\frac{1}{n} \\sum_i \\lVert y_i - t_i \\rVert^2$. Complete "
+            "`gradient_step(X, T, W, b, lr)`: it returns the parameters after one step, "
+            "$W - \\eta\\, \\partial L/\\partial W$ and $b - \\eta\\, \\partial L/\\partial b$, "
+            "as new arrays."
+        ),
+        function="gradient_step",
+        arguments=("X", "T", "W", "b", "lr"),
+        template=STEP_TEMPLATE,
+        reference=STEP_REFERENCE,
+        tests=tests,
+        hints=(
+            "Forward first, Y = X @ W + b. Then ∂L/∂Y = (2/n)(Y − T): the 2 of the square, "
+            "the 1/n of the mean.",
+            "∂L/∂W = Xᵀ ∂L/∂Y has W's shape (m, k); ∂L/∂b sums ∂L/∂Y over the samples. "
+            "Return W - lr * dW and b - lr * db, not W -= ..., which would change the "
+            "caller's arrays.",
+        ),
+        solution=(
+            "```python\n" + STEP_REFERENCE + "```\n\n"
+            "The loss is a mean over the samples, so its gradient with respect to the outputs "
+            "is $\\frac{2}{n} (Y - T)$. Each weight $W_{ij}$ meets the inputs $x_{si}$ of every "
+            "sample, so $\\partial L/\\partial W = X^\\top \\partial L/\\partial Y$, and every "
+            "sample's output moves one for one with $b$, so $\\partial L/\\partial b$ sums the "
+            "rows. The step subtracts $\\eta$ times each gradient; `W - lr * dW` builds a new "
+            "array and leaves the caller's `W` alone."
+        ),
+        params={"seed": seed},
+    )
+
+
+# ---- formula: the weight after one step ----------------------------------------------------
+
+#: The variants: (loss in LaTeX, the parameter, its new value typed, ∂L/∂θ in LaTeX, the
+#: variables' names). Seed 0 is the first.
+_STEP_CASES = (
+    ("(w x - t)^2", "w", "w - 2*eta*x*(w*x - t)", "2(w x - t)\\,x", "w x t"),
+    ("\\tfrac12 (w x - t)^2", "w", "w - eta*x*(w*x - t)", "(w x - t)\\,x", "w x t"),
+    ("(w x + b - t)^2", "w", "w - 2*eta*x*(w*x + b - t)", "2(w x + b - t)\\,x", "w x b t"),
+    ("(w x + b - t)^2", "b", "b - 2*eta*(w*x + b - t)", "2(w x + b - t)", "w x b t"),
+    (
+        "\\tfrac12 \\big((w x_1 - t_1)^2 + (w x_2 - t_2)^2\\big)",
+        "w",
+        "w - eta*(x1*(w*x1 - t1) + x2*(w*x2 - t2))",
+        "(w x_1 - t_1)\\,x_1 + (w x_2 - t_2)\\,x_2",
+        "w x1 t1 x2 t2",
+    ),
+    (
+        "(w x_1 - t_1)^2 + (w x_2 - t_2)^2",
+        "w",
+        "w - 2*eta*(x1*(w*x1 - t1) + x2*(w*x2 - t2))",
+        "2(w x_1 - t_1)\\,x_1 + 2(w x_2 - t_2)\\,x_2",
+        "w x1 t1 x2 t2",
+    ),
+    (
+        "\\tfrac12 (\\sigma(w x) - t)^2",
+        "w",
+        "w - eta*(sigma(w*x) - t)*sigma'(w*x)*x",
+        "(\\sigma(w x) - t)\\,\\sigma'(w x)\\,x",
+        "w x t",
+    ),
+)
+#: Each variable's LaTeX, aliases and range.
+_STEP_VARIABLES = {
+    "w": ("w", (), -2.0, 2.0),
+    "x": ("x", (), -2.0, 2.0),
+    "b": ("b", (), -1.0, 1.0),
+    "t": ("t", (), -2.0, 2.0),
+    "x1": ("x_1", ("x_1",), -2.0, 2.0),
+    "x2": ("x_2", ("x_2",), -2.0, 2.0),
+    "t1": ("t_1", ("t_1",), -2.0, 2.0),
+    "t2": ("t_2", ("t_2",), -2.0, 2.0),
+}
+
+
+@register("ch05.step-formula")
+def step_formula(seed: int) -> FormulaExercise:
+    r"""A formula: the weight after one step, $w - \eta\,\partial L/\partial w$; seed 0:
+    $w - 2\eta x (w x - t)$ for $L = (w x - t)^2$; other seeds change the loss or ask for $b$."""
+    from ..exercises.formula import Variable
+
+    rng = np.random.default_rng([5, 7, seed])
+    case = _STEP_CASES[0 if seed == 0 else int(rng.integers(len(_STEP_CASES)))]
+    loss_tex, p, formula, grad_tex, names = case
+    variables = tuple(
+        Variable(n, _STEP_VARIABLES[n][0], _STEP_VARIABLES[n][1], *_STEP_VARIABLES[n][2:])
+        for n in names.split()
+    ) + (Variable("eta", "\\eta", ("η",), 0.01, 0.5),)
+    shown = [f"${v.latex}$" for v in variables]
+    listed = ", ".join(shown[:-1]) + " and " + shown[-1]
+    subscripted = [v for v in variables if "_" in v.latex]
+    typed_as = "$\\eta$ as `eta` (or η)" + "".join(
+        f", ${v.latex}$ as `{v.name}`" for v in subscripted
+    )
+    return FormulaExercise(
+        key="ch05.step-formula",
+        title="The weight after one step, as a formula",
+        question=(
+            f"A model is trained on the loss $L = {loss_tex}$ by gradient descent with learning "
+            f"rate $\\eta$. Write the new value of ${p}$ after one step, "
+            f"${p} - \\eta\\, \\partial L/\\partial {p}$, as a formula in {listed}. "
+            f"Type {typed_as}."
+        ),
+        prompt=f"new {p} =",
+        formula=formula,
+        variables=variables,
+        hints=(
+            f"First ∂L/∂{p} by the chain rule: the derivative of the square, times the "
+            f"derivative of what is squared with respect to {p}.",
+            f"Then the step: the new {p} is {p} minus η times that gradient; keep every "
+            "factor, the 2 of the square and any ½ or mean.",
+        ),
+        solution=(
+            f"$\\partial L/\\partial {p} = {grad_tex}$, so one step gives "
+            f"${p} \\leftarrow {p} - \\eta\\, \\big({grad_tex}\\big)$. "
+            f"Typed: `{formula}`."
+        ),
+        params={"case": _STEP_CASES.index(case)},
     )

@@ -18,7 +18,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import get_activation
-from ..exercises import Exercise, register, vector
+from ..exercises import (
+    BugExercise,
+    CodeExercise,
+    CodeTest,
+    Exercise,
+    FormulaExercise,
+    expect_all,
+    register,
+    vector,
+)
+from ..gradcheck import numerical_gradient
 from ..losses import get_loss
 from ..network import Network
 from ._fair import fair_variant
@@ -233,4 +243,337 @@ def batch_gradient(seed: int) -> Exercise:
             "$A^\\top \\Delta$."
         ),
         params={"A": A.tolist(), "D": D.tolist(), "i": i, "j": j},
+    )
+
+
+# ---- find the bug: the delta recursion -----------------------------------------------------
+
+#: The backward pass of the chapter's 2-3-2 sigmoid network for a batch, on the mean squared
+#: error $L = \frac1n \sum_i \lVert y_i - t_i \rVert^2$, right, with the hidden layer's
+#: $\partial L/\partial h$ summed over the outputs one path at a time. ``sigmoid_slope(z)`` is
+#: $\sigma'(z) = \sigma(z)(1 - \sigma(z))$. :func:`deltas_bug` plants one slip in it.
+DELTAS_BACKWARD = (
+    "def backward(X, T, W1, b1, W2, b2):",
+    "    Z1 = X @ W1 + b1",
+    "    H = sigmoid(Z1)",
+    "    Y = sigmoid(H @ W2 + b2)",
+    "    D2 = 2 * (Y - T) * Y * (1 - Y) / len(X)",
+    "    dH = np.zeros_like(H)",
+    "    for k in range(Y.shape[1]):",
+    "        dH += np.outer(D2[:, k], W2[:, k])",
+    "    D1 = dH * sigmoid_slope(Z1)",
+    "    dW1, db1 = X.T @ D1, D1.sum(axis=0)",
+    "    dW2, db2 = H.T @ D2, D2.sum(axis=0)",
+    "    return dW1, db1, dW2, db2",
+)
+
+#: What a student who picks a right line is told, line by line.
+DELTAS_NOTES = {
+    1: "the function gets the batch X (one row per sample), the targets T and the parameters.",
+    2: "Z1 = X W1 + b1 holds the hidden pre-activations z⁽¹⁾, one row per sample.",
+    3: "H = σ(Z1) are the hidden outputs h.",
+    4: "Y = σ(H W2 + b2) are the outputs y.",
+    5: "δ⁽²⁾ = ∂L/∂y ⊙ y(1 − y) with ∂L/∂y = 2(y − t)/n for the mean squared error; "
+    "y(1 − y) is σ'(z⁽²⁾) written with the output.",
+    6: "dH starts at 0: the paths through the outputs are added to it.",
+    7: "one path per output unit k.",
+    8: "the path from h_j through output k adds u_jk δ_k: column k of W2 is the weights "
+    "into output k, and += adds the paths up.",
+    9: "δ⁽¹⁾ = ∂L/∂h ⊙ σ'(z⁽¹⁾), the slope at the hidden pre-activations.",
+    10: "∂L/∂W1 = Xᵀ δ⁽¹⁾ and ∂L/∂b1 sums δ⁽¹⁾ over the batch.",
+    11: "∂L/∂W2 = Hᵀ δ⁽²⁾ and ∂L/∂b2 sums δ⁽²⁾ over the batch.",
+    12: "it returns all four gradients.",
+}
+
+#: The slips planted in :data:`DELTAS_BACKWARD`: (name, line, wrong text, why it is wrong).
+DELTAS_SLIPS = (
+    (
+        "a path overwritten instead of summed",
+        8,
+        "        dH = np.outer(D2[:, k], W2[:, k])",
+        "A hidden unit feeds every output, so its $\\partial L/\\partial h_j = \\sum_k "
+        "u_{jk} \\delta_k$ is a sum over the paths. With `=` each pass of the loop throws the "
+        "previous paths away, and only the last output's path is left: `+=` adds them up.",
+    ),
+    (
+        "W not transposed",
+        8,
+        "        dH += np.outer(D2[:, k], W2[k])",
+        "`W2` has the shape (hidden units, outputs), entry `[j, k]` = $u_{jk}$, so the weights "
+        "into output $k$ are column `W2[:, k]`, three numbers. `W2[k]` is row $k$, the "
+        "weights out of hidden unit $k$: the transposed matrix's column, two numbers, "
+        "which do not even fit `dH`.",
+    ),
+    (
+        "f'(a) for f'(z)",
+        9,
+        "    D1 = dH * sigmoid_slope(H)",
+        "The slope is $\\sigma'$ at the pre-activation, $\\sigma'(z^{(1)}_j) = h_j(1 - h_j)$. "
+        "`sigmoid_slope(H)` evaluates it at the output $h_j = \\sigma(z^{(1)}_j)$, so it "
+        "computes $\\sigma'(\\sigma(z))$: the activation applied twice.",
+    ),
+    (
+        "f'(a) for f'(z)",
+        5,
+        "    D2 = 2 * (Y - T) * sigmoid_slope(Y) / len(X)",
+        "The output slope is $\\sigma'(z^{(2)}_k) = y_k(1 - y_k)$, at the pre-activation. "
+        "`sigmoid_slope(Y)` evaluates $\\sigma'$ at the output $y_k$, which is "
+        "$\\sigma'(\\sigma(z))$: the activation applied twice.",
+    ),
+    (
+        "a missing 1/n",
+        5,
+        "    D2 = 2 * (Y - T) * Y * (1 - Y)",
+        "The loss is a mean over the $n$ samples, so $\\partial L/\\partial y = \\frac{2}{n} "
+        "(y - t)$. Without `/ len(X)` every delta, and every gradient after it, is $n$ times "
+        "too big.",
+    ),
+    (
+        "the unsloped gradient for the weights",
+        10,
+        "    dW1, db1 = X.T @ dH, D1.sum(axis=0)",
+        "A weight's gradient is its input times its unit's delta, $x_i \\delta^{(1)}_j$, and "
+        "the delta includes the slope: $\\delta^{(1)} = \\partial L/\\partial h \\odot "
+        "\\sigma'(z^{(1)})$, `D1`, not `dH`.",
+    ),
+)
+
+
+@register("ch06.deltas-bug")
+def deltas_bug(seed: int) -> BugExercise:
+    r"""The delta recursion for the chapter's 2-3-2 network in code, with one slip planted per
+    seed (seed 0: $\partial L/\partial h_j$ overwritten by each output's path, not summed)."""
+    rng = np.random.default_rng([6, 5, seed])
+    index = 0 if seed == 0 else int(rng.integers(len(DELTAS_SLIPS)))
+    name, line, wrong, why = DELTAS_SLIPS[index]
+    listing = list(DELTAS_BACKWARD)
+    listing[line - 1] = wrong
+    right = DELTAS_BACKWARD[line - 1].strip()
+    return BugExercise(
+        key="ch06.deltas-bug",
+        title="Find the bug in the delta recursion",
+        question=(
+            "This function runs the backward pass of the chapter's network (two inputs, three "
+            "hidden sigmoid units, two sigmoid outputs) for a batch $X$ with one row per "
+            "sample. `W2[j, k]` is $u_{jk}$, the weight from hidden unit $j$ to output $k$, and "
+            "`sigmoid_slope(z)` is $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$. It should return "
+            "the gradients of the mean squared error "
+            "$L = \\frac{1}{n} \\sum_i \\lVert y_i - t_i \\rVert^2$, passing the deltas back by "
+            "$\\delta^{(1)}_j = \\sigma'(z^{(1)}_j) \\sum_k u_{jk} \\delta^{(2)}_k$. One line is "
+            "wrong. Which one?"
+        ),
+        listing=tuple(listing),
+        bug=line,
+        notes={k: v for k, v in DELTAS_NOTES.items() if k != line},
+        explanation=why,
+        hints=(
+            "Follow one hidden unit j: which paths reach the loss from h_j, and are they all "
+            "counted in dH[:, j]?",
+            "Check each slope: is σ' evaluated at a pre-activation z, and does every delta "
+            "carry the loss's 2/n?",
+        ),
+        solution=(
+            f"Line {line} is wrong ({name}): `{wrong.strip()}`. It should read `{right}`. {why}"
+        ),
+        params={"slip": name, "line": line, "wrong": wrong.strip(), "right": right},
+    )
+
+
+# ---- code: a dense layer's backward pass ---------------------------------------------------
+
+DENSE_TEMPLATE = '''def dense_backward(X, W, b, dZ):
+    """The backward pass of a dense layer Z = X W + b, batch-first.
+
+    X:  the layer's input, shape (n, m), one row per sample.
+    W:  the weights, shape (m, k), W[i, j] from input i to unit j;  b: the biases, shape (k,).
+    dZ: the deltas dL/dZ, shape (n, k), one row per sample.
+    Returns (dX, dW, db): dL/dX = dZ W^T (n, m), dL/dW = X^T dZ (m, k) and
+    dL/db = the sum of the rows of dZ (k,), as new arrays.
+    """
+    raise NotImplementedError
+'''
+
+DENSE_REFERENCE = """def dense_backward(X, W, b, dZ):
+    # Each input feeds every unit: a sum over the units j.
+    dX = dZ @ W.T
+    # Each weight: its input times its unit's delta, summed over the samples.
+    dW = X.T @ dZ
+    # dz/db = 1: every sample's delta reaches b.
+    db = dZ.sum(axis=0)
+    return dX, dW, db
+"""
+
+
+def _dense_backward(
+    X: np.ndarray, W: np.ndarray, b: np.ndarray, dZ: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The library's answer: a linear layer whose loss ½‖Z − (Z − dZ)‖² has deltas dZ."""
+    layer = Network([W], [b], "identity")
+    trace = layer.forward(X)
+    grads = layer.backward(trace, trace.output - dZ, "half_sse", input_grad=True)
+    return grads.da[0], grads.dW[0], grads.db[0]
+
+
+@register("ch06.dense-backward")
+def dense_backward(seed: int) -> CodeExercise:
+    r"""Code: $\partial L/\partial X = \Delta W^\top$, $\partial L/\partial W = X^\top \Delta$,
+    $\partial L/\partial b = \sum_s \delta_s$ for a dense layer, checked against the library
+    and against central differences."""
+    rng = np.random.default_rng([6, 6, seed])
+
+    def case(n: int, m: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        X = rng.integers(-20, 21, size=(n, m)) / 10
+        W = rng.integers(-15, 16, size=(m, k)) / 10
+        b = rng.integers(-10, 11, size=k) / 10
+        return X, W, b, rng.integers(-10, 11, size=(n, k)) / 10
+
+    one = case(1, 2, 3)
+    batch = case(4, 2, 3)
+    square = case(3, 3, 3)
+    Xz, Wz, bz, _ = case(2, 3, 2)
+    quiet = (Xz, Wz, bz, np.zeros((2, 2)))
+    Xc, Wc, bc, Dc = case(5, 3, 2)
+
+    def loss(Xv: np.ndarray, Wv: np.ndarray, bv: np.ndarray) -> float:
+        return float(np.sum(Dc * (Xv @ Wv + bv)))  # a loss whose deltas dL/dZ are Dc
+
+    numeric = (
+        numerical_gradient(lambda v: loss(v, Wc, bc), Xc),
+        numerical_gradient(lambda v: loss(Xc, v, bc), Wc),
+        numerical_gradient(lambda v: loss(Xc, Wc, v), bc),
+    )
+    names = ("dX", "dW", "db")
+    tests = (
+        CodeTest(
+            "a batch of 4 samples, 2 inputs, 3 units: W of shape (2, 3)",
+            batch,
+            expect_all(_dense_backward(*batch), names),
+        ),
+        CodeTest(
+            "a batch of 1: X of shape (1, 2)",
+            one,
+            expect_all(_dense_backward(*one), names),
+        ),
+        CodeTest(
+            "a square W (3 inputs, 3 units), where a missing transpose keeps the shapes",
+            square,
+            expect_all(_dense_backward(*square), names),
+        ),
+        CodeTest(
+            "deltas all 0: every gradient is 0",
+            quiet,
+            expect_all(_dense_backward(*quiet), names),
+        ),
+        CodeTest(
+            "gradient check: dX, dW, db against central differences of L = sum(dZ * (X W + b))",
+            (Xc, Wc, bc, Dc),
+            expect_all(numeric, names, rtol=1e-6, atol=1e-8),
+        ),
+    )
+    return CodeExercise(
+        key="ch06.dense-backward",
+        title="A dense layer's backward pass, in code",
+        question=(
+            "A dense layer computes $Z = X W + b$ for a batch $X$ (one row per sample, "
+            "$W_{ij}$ from input $i$ to unit $j$). The backward pass gets its deltas "
+            "$\\Delta = \\partial L/\\partial Z$, one row per sample, and returns what the "
+            "chapter derived: $\\partial L/\\partial X = \\Delta W^\\top$ (passed on to the "
+            "layer below), $\\partial L/\\partial W = X^\\top \\Delta$ and "
+            "$\\partial L/\\partial b = \\sum_s \\delta_s$. Complete "
+            "`dense_backward(X, W, b, dZ)`, returning `dX, dW, db`."
+        ),
+        function="dense_backward",
+        arguments=("X", "W", "b", "dZ"),
+        template=DENSE_TEMPLATE,
+        reference=DENSE_REFERENCE,
+        tests=tests,
+        hints=(
+            "Let the shapes guide you: dX must be (n, m), dW (m, k) and db (k,). Which products "
+            "of X (n, m), W (m, k) and dZ (n, k) have those shapes?",
+            "Input i of sample s feeds every unit j, so ∂L/∂x_si = Σ_j W_ij δ_sj: row s of "
+            "dZ times Wᵀ. The bias gradient adds the rows: dZ.sum(axis=0).",
+        ),
+        solution=(
+            "```python\n" + DENSE_REFERENCE + "```\n\n"
+            "Each entry is the delta recursion's sum written as a matrix product. "
+            "$\\partial L/\\partial x_{si} = \\sum_j W_{ij} \\delta_{sj}$ is entry $(s, i)$ of "
+            "$\\Delta W^\\top$; $\\partial L/\\partial W_{ij} = \\sum_s x_{si} \\delta_{sj}$ is "
+            "entry $(i, j)$ of $X^\\top \\Delta$, a sum over the batch; and $b_j$ moves every "
+            "$z_{sj}$ one for one, so its gradient adds column $j$ of $\\Delta$. The bias does "
+            "not enter the backward pass at all. A square $W$ is where `dZ @ W` would slip "
+            "through with the right shape and wrong numbers."
+        ),
+        params={"seed": seed},
+    )
+
+
+# ---- formula: a hidden unit's delta --------------------------------------------------------
+
+#: The hidden layer's activations a variant may use: (typed f', LaTeX of f, LaTeX of f').
+_HIDDEN = (
+    ("sigma'", "\\sigma", "\\sigma'"),
+    ("tanh'", "\\tanh", "\\tanh'"),
+    ("relu'", "\\mathrm{ReLU}", "\\mathrm{ReLU}'"),
+)
+
+
+@register("ch06.delta-formula")
+def delta_formula(seed: int) -> FormulaExercise:
+    r"""A formula: the hidden delta $\delta^{(1)}_j = f'(z^{(1)}_j)\,(u_{j1} \delta_1 +
+    u_{j2} \delta_2)$ of the chapter's 2-3-2 network; seed 0: $j = 2$ with the sigmoid,
+    other seeds pick the unit and the activation ($\sigma$, $\tanh$ or ReLU)."""
+    from ..exercises.formula import Variable
+
+    rng = np.random.default_rng([6, 7, seed])
+    if seed == 0:
+        j, (df, f_tex, df_tex) = 2, _HIDDEN[0]
+    else:
+        j = int(rng.integers(1, 4))
+        df, f_tex, df_tex = _HIDDEN[int(rng.integers(len(_HIDDEN)))]
+    variables = (
+        Variable(f"z{j}", f"z^{{(1)}}_{j}", (f"z_{j}",), -2.0, 2.0),
+        Variable(f"u{j}1", f"u_{{{j}1}}", (f"u_{j}1",), -1.5, 1.5),
+        Variable(f"u{j}2", f"u_{{{j}2}}", (f"u_{j}2",), -1.5, 1.5),
+        Variable("d1", "\\delta_1", ("delta1", "δ1"), -0.5, 0.5),
+        Variable("d2", "\\delta_2", ("delta2", "δ2"), -0.5, 0.5),
+    )
+    formula = f"{df}(z{j})*(u{j}1*d1 + u{j}2*d2)"
+    worked = (
+        f"\\delta^{{(1)}}_{j} = {df_tex}\\big(z^{{(1)}}_{j}\\big)\\,"
+        f"\\big(u_{{{j}1}} \\delta_1 + u_{{{j}2}} \\delta_2\\big)"
+    )
+    slope = {
+        "sigma'": f"the sigmoid's slope, which may also be typed `sigma(z{j})*(1 - sigma(z{j}))`",
+        "tanh'": f"the slope of tanh, which may also be typed `1 - tanh(z{j})^2`",
+        "relu'": "the indicator of the ReLU: where the unit is off its delta is 0",
+    }[df]
+    return FormulaExercise(
+        key="ch06.delta-formula",
+        title="A hidden delta as a formula",
+        question=(
+            "In the chapter's network (two inputs, three hidden units, two outputs) the hidden "
+            f"units use the activation $h_j = {f_tex}(z^{{(1)}}_j)$, and $u_{{jk}}$ is the "
+            "weight from hidden unit $j$ to output $k$, whose delta is $\\delta_k$. Write the "
+            f"delta of hidden unit {j}, $\\delta^{{(1)}}_{j} = \\partial L/\\partial "
+            f"z^{{(1)}}_{j}$, as a formula in $z^{{(1)}}_{j}$, $u_{{{j}1}}$, $u_{{{j}2}}$, "
+            f"$\\delta_1$ and $\\delta_2$. Type $z^{{(1)}}_{j}$ as `z{j}`, $u_{{{j}1}}$ and $u_{{{j}2}}$ as "
+            f"`u{j}1` and `u{j}2`, $\\delta_1$ and $\\delta_2$ as `d1` and `d2` (or δ1, δ2), and the slope "
+            f"${df_tex}$ as `{df}(...)`."
+        ),
+        prompt=f"δ⁽¹⁾{chr(0x2080 + j)} =",
+        formula=formula,
+        variables=variables,
+        hints=(
+            f"h{chr(0x2080 + j)} feeds both outputs, so ∂L/∂h{chr(0x2080 + j)} is a sum of two "
+            "paths, one through each output: weight times that output's delta.",
+            f"Then one more link, ∂h/∂z = {df}(z), evaluated at the pre-activation "
+            f"z{j}, not at the output h.",
+        ),
+        solution=(
+            f"${worked}$. The hidden unit reaches the loss through both outputs, so "
+            "$\\partial L/\\partial h_j$ adds one path per output, weight times delta; the "
+            f"chain rule then multiplies by the slope at the pre-activation, {slope}. "
+            f"Typed: `{formula}`."
+        ),
+        params={"unit": j, "activation": df},
     )
