@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from backprop import exercises as E
 from backprop.widgets.exercise import ExerciseWidget
@@ -65,15 +67,28 @@ def test_widget_submit():
 @pytest.mark.parametrize("key", KEYS)
 def test_widget_of_every_registered_exercise(key):
     ex = E.make(key)
-    w = ex.widget()
-    w.value = ex.answer_text
-    w.checks += 1
-    assert (w.verdict, w.message) == ("correct", "Correct!")
-    w.submit(", ".join(["1e999"] * ex.size))
-    assert w.verdict == "invalid" and "too large" in w.message
+    w = ex.widget(student=False)
+    assert w.kind == ex.kind and w.spec == ex.spec()
     r = repr(w)
-    assert "0x" not in r and ex.prompt in r
-    assert ("one number" if ex.size == 1 else f"{ex.size} numbers") in r
+    assert "0x" not in r and ex.prompt in r and ex.expects in r
+    if isinstance(ex, E.CodeExercise):  # no box: the task, its tests, how to run them
+        assert ex.template in r and ex.call_text in r
+        assert w.spec["tests"] == [t.name for t in ex.tests]
+        return
+    w.value = ex.answer_text if ex.kind != "bug" else str(ex.bug)
+    w.checks += 1
+    right = ex.check(w.value)
+    assert right.correct and (w.verdict, w.message) == ("correct", right.message)
+    if ex.kind == "number":
+        assert w.message == "Correct!"
+        w.submit(", ".join(["1e999"] * ex.size))
+        assert w.verdict == "invalid" and "too large" in w.message
+        assert ("one number" if ex.size == 1 else f"{ex.size} numbers") in r
+    else:
+        w.submit("(")
+        assert w.verdict == "invalid" and w.message == ex.check("(").message
+        if ex.kind == "bug":  # the listing is in the fallback text, numbered
+            assert all(line in r for line in ex.listing)
 
 
 def test_show_hint_reveals_hints_in_order():
@@ -103,8 +118,10 @@ def test_every_widget_shows_its_title_question_and_solution(key):
     assert w.title == ex.title and w.title.strip()
     assert w.question_html.startswith("<p>") and "$" not in w.question_html
     assert w.question_html.count("<math") == ex.question.count("$") // 2
-    assert w.solution_html.startswith("<p>") and "$" not in w.solution_html
-    assert w.solution_html.count("<math") == ex.solution.count("$") // 2
+    assert w.solution_html.startswith(("<p>", "<pre>"))
+    code = re.sub(r"```.*?```", "", ex.solution, flags=re.S)  # code blocks hold no math
+    outside = re.sub(r"<pre>.*?</pre>", "", w.solution_html, flags=re.S)
+    assert "$" not in outside and outside.count("<math") == code.count("$") // 2
     r = repr(w)
     assert r.startswith(f"Exercise: {ex.title}. Run this cell to show the answer box.")
     assert ex.question in r
@@ -118,6 +135,10 @@ def test_the_student_edition_widget_has_the_question_but_no_solution_or_answer(k
     assert w.title == ex.title and w.question_html == ex.widget(student=False).question_html
     state = w.get_state()
     assert state["answer"] == [] and state["solution_html"] == ""
+    # Nothing of the other kinds' answers either: no formula, bug line, notes or explanation.
+    spec = state["spec"]
+    assert not any(spec.get(k) for k in ("formula", "bug", "notes", "explanation", "reference"))
+    assert spec == ex.spec(student=True)
 
 
 def test_the_student_edition_is_the_default_under_its_environment_variable(monkeypatch):
