@@ -237,9 +237,17 @@ def test_clip_by_norm_reference_passes_and_slips_fail_with_their_message():
             "every gradient 0 (norm 0)",
         ], seed
         assert bad["every gradient 0 (norm 0)"] == "grads[0] clipped contains nan or inf"
-    # The grader cannot see inside a list: in-place changes of grads' arrays are not
-    # caught (call() checks array arguments only), so the exercise asks for new arrays in
-    # its text and the tests judge the returned values.
+        # Scaling the caller's arrays in place is caught inside the list, too.
+        ref = ex.reference_function()
+
+        def clip_in_place(grads, max_norm):
+            out = ref(grads, max_norm)
+            for g, o in zip(grads, out, strict=True):
+                g[...] = o
+            return out
+
+        messages = {r.message for r in ex.report(clip_in_place).results if not r.passed}
+        assert "it changed its input `grads` in place: compute a new array instead" in messages
 
 
 def test_clip_by_norm_tests_cover_above_below_and_at_the_limit():

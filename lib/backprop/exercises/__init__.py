@@ -26,9 +26,10 @@ from __future__ import annotations
 from typing import Any
 
 from .answers import MAX_CHARS, Feedback, Parsed, check_answer, expected, parse_answer
-from .code import CodeExercise, CodeReport, CodeTest, check_code, expect, expect_all
+from .code import CodeExercise, CodeReport, CodeTest, TestResult, check_code, expect, expect_all
 from .edition import CHECKED_IN_CLASS, STUDENT_EDITION_ENV, student_edition
 from .exercise import Exercise
+from .formula import Variable
 from .kinds import BugExercise, FormulaExercise, check_bug
 from .latex import number, vector
 from .registry import Generator, keys, load_bank, make, register
@@ -50,6 +51,8 @@ __all__ = [
     "Feedback",
     "Generator",
     "Parsed",
+    "TestResult",
+    "Variable",
     "check_answer",
     "expected",
     "keys",

@@ -84,7 +84,7 @@ class CodeReport:
 
     @property
     def summary(self) -> str:
-        """One line: all passed, or how many failed and the first failure."""
+        """One line, saying that all passed, or how many failed and the first failure."""
         n = len(self.results)
         failed = [r for r in self.results if not r.passed]
         if not failed:
@@ -149,10 +149,25 @@ def call(fn: Callable[..., Any], args: Sequence[Any], names: Sequence[str] = ())
     except Exception as exc:  # the student's code may raise anything
         return {"error": raised(exc)}
     for i, (before, after) in enumerate(zip(args, given, strict=True)):
-        if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
+        if _changed(before, after):
             name = f"`{names[i]}`" if i < len(names) else f"argument {i + 1}"
             return {"error": f"it changed its input {name} in place: compute a new array instead"}
     return {"value": value}
+
+
+def _changed(before: Any, after: Any) -> bool:
+    """Whether an argument's arrays (itself, or inside a list or tuple) were changed."""
+    if isinstance(before, np.ndarray):
+        return not (
+            isinstance(after, np.ndarray)
+            and after.shape == before.shape
+            and np.array_equal(before, after, equal_nan=True)
+        )
+    if isinstance(before, (list, tuple)):
+        if not isinstance(after, (list, tuple)) or len(after) != len(before):
+            return True
+        return any(_changed(b, a) for b, a in zip(before, after, strict=True))
+    return False
 
 
 def judge(tests: Sequence[CodeTest], outputs: Sequence[dict[str, Any]]) -> tuple[TestResult, ...]:

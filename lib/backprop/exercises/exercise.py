@@ -42,8 +42,7 @@ class Exercise:
     params: dict[str, Any] = field(default_factory=dict)
     seed: int = 0
     title: str = ""
-    #: What the student gives: "number" here; "formula", "bug" and "code" in the subclasses
-    #: of :mod:`backprop.exercises.kinds` and :mod:`backprop.exercises.code`.
+    #: What the student gives, "number" here (the subclasses' are "formula", "bug" and "code").
     kind: ClassVar[str] = "number"
 
     def __post_init__(self) -> None:
@@ -65,7 +64,7 @@ class Exercise:
 
     @property
     def expects(self) -> str:
-        """What an answer looks like, for messages and handouts: "one number", ..."""
+        """What an answer looks like (in messages and handouts), such as "one number"."""
         return expected(self.size)
 
     @property
@@ -76,8 +75,8 @@ class Exercise:
 
     @property
     def identity(self) -> str:
-        """What tells this variant from the others: its question, plus what else the kind
-        varies per seed (a listing, the tests' inputs)."""
+        """What tells this variant from the others (its question, and what else the kind
+        varies per seed, a listing or the tests' inputs)."""
         return self.question
 
     def spec(self, student: bool = False) -> dict[str, Any]:

@@ -12,15 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from .answers import MAX_CHARS, Feedback, _trim
 from .exercise import Exercise
-
-if TYPE_CHECKING:
-    from .formula import Variable
+from .formula import Variable
 
 #: A typed line number: "7", "line 7", "L7" (any case), once trimmed as numbers are; ASCII
 #: only and no flags, so that JavaScript's regular expressions read it alike.
@@ -123,7 +121,7 @@ def numbered(listing: Sequence[str]) -> str:
 @dataclass
 class FormulaExercise(Exercise):
     """The answer is a formula in named variables: right when it agrees with ``formula``
-    at :data:`~backprop.exercises.formula.POINTS` random points (drawn from each variable's
+    at ``POINTS`` (20) random points (drawn from each variable's
     range, the same points in Python and JavaScript), within ``rtol`` and ``atol``.
 
     ``formula`` is written in the answer grammar (``formula.lark``), ``variables`` lists the

@@ -160,11 +160,28 @@ def _raised(exc: BaseException) -> str:
     return f"it raised {type(exc).__name__}" + (f": {message}" if message else "")
 
 
+def _changed(before: Any, after: Any) -> bool:
+    """Whether an argument's arrays (itself, or inside a list) were changed in place (the
+    rule of backprop.exercises.code._changed)."""
+    import numpy
+
+    if isinstance(before, numpy.ndarray):
+        return not (
+            isinstance(after, numpy.ndarray)
+            and after.shape == before.shape
+            and numpy.array_equal(before, after, equal_nan=True)
+        )
+    if isinstance(before, (list, tuple)):
+        if not isinstance(after, (list, tuple)) or len(after) != len(before):
+            return True
+        return any(_changed(b, a) for b, a in zip(before, after, strict=True))
+    return False
+
+
 def run_tests(fn: Any, tests: list[list[Any]], names: list[str]) -> list[dict[str, Any]]:
     """Call ``fn`` on copies of each test's arguments: ``{"value": ...}`` or ``{"error": ...}``."""
     import copy
 
-    import numpy
 
     out: list[dict[str, Any]] = []
     for raw in tests:
@@ -175,11 +192,7 @@ def run_tests(fn: Any, tests: list[list[Any]], names: list[str]) -> list[dict[st
         except Exception as exc:  # the student's code may raise anything
             out.append({"error": _raised(exc)})
             continue
-        changed = [
-            i
-            for i, (a, g) in enumerate(zip(args, given, strict=True))
-            if isinstance(a, numpy.ndarray) and not numpy.array_equal(a, g, equal_nan=True)
-        ]
+        changed = [i for i, (a, g) in enumerate(zip(args, given, strict=True)) if _changed(a, g)]
         if changed:
             i = changed[0]
             name = f"`{names[i]}`" if i < len(names) else f"argument {i + 1}"

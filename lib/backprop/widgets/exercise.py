@@ -41,9 +41,9 @@ class ExerciseWidget(anywidget.AnyWidget):
     _esm = bundle("exercise")
     _css = _HERE / "exercise.css"
     key = t.Unicode("").tag(sync=True)
-    #: "number", "formula", "bug" or "code" (see :mod:`backprop.exercises.kinds`).
+    #: "number", "formula", "bug" or "code" (the exercise's kind).
     kind = t.Unicode("number").tag(sync=True)
-    #: What the kind needs beyond the common fields (:meth:`Exercise.spec`).
+    #: What the kind needs beyond the common fields (:meth:`backprop.exercises.Exercise.spec`).
     spec = t.Dict().tag(sync=True)
     title = t.Unicode("").tag(sync=True)
     #: The question as HTML with MathML (see :mod:`backprop.widgets.markup`).

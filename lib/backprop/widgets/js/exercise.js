@@ -132,12 +132,13 @@ function listing(model, onCheck) {
     const li = make("li", "bp-bug-item");
     const b = button("bp-bug-line");
     b.dataset.line = String(i + 1);
-    b.setAttribute("aria-label", `Line ${i + 1}: ${text.trim() === "" ? "(blank)" : text}`);
     b.setAttribute("aria-pressed", "false");
     b.tabIndex = i === 0 ? 0 : -1;
-    const num = make("span", "bp-bug-num", String(i + 1));
-    num.setAttribute("aria-hidden", "true");
-    const code = make("code", "bp-bug-code", text === "" ? " " : text);
+    // The name a screen reader says is the visible text with "Line" before it ("Line 3
+    // dW = ..."), so what is seen is what is heard (no aria-label that differs from it).
+    const num = make("span", "bp-bug-num");
+    num.append(make("span", "bp-sr", "Line "), String(i + 1));
+    const code = make("code", "bp-bug-code", text.trim() === "" ? " " : text);
     b.append(num, code);
     b.addEventListener("click", () => onCheck(String(i + 1)));
     b.addEventListener("keydown", (e) => {
