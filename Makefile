@@ -103,6 +103,13 @@ clean:
 bench:
 	PYTHON=$(PYTHON) BENCH_BUILD=$(BENCH_BUILD) bash benchmarks/run.sh
 
+# Grading time (issue 17): BENCH_STUDENTS honest submissions graded in the sandbox with
+# --jobs 1 and 2; the table goes into benchmarks/results.md. About 15 min for 500 on 2 cores.
+BENCH_STUDENTS ?= 500
+.PHONY: bench-grade
+bench-grade: $(STAMP)
+	$(BIN)/python benchmarks/grade_jobs.py --students $(BENCH_STUDENTS) --write
+
 # Only the browser part of make bench: the live explorers on the built site (make book first).
 .PHONY: bench-explorers
 bench-explorers: $(STAMP)

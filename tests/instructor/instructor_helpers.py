@@ -19,6 +19,17 @@ def number_keys(chapters: list[int]) -> list[str]:
     return [k for k in chapter_keys(chapters) if exercises.make(k).kind == "number"]
 
 
+def right_source(item) -> str:
+    """An answer cell that answers the key's ``item`` right, whatever its kind: the numbers,
+    the formula as text, the wrong line's number, or the reference function."""
+    ex = exercises.make(item.key, item.seed)
+    if isinstance(ex, exercises.CodeExercise):
+        return f"import numpy as np\n\n{ex.reference}\n\nanswer = {ex.function}"
+    if isinstance(ex, exercises.FormulaExercise):
+        return f"answer = {ex.formula!r}"
+    return f"answer = {list(ex.answer)!r}"
+
+
 def assign_cli(roster, out, *options, secret="s3cret") -> int:
     """Run ``assign`` for the students of ``roster`` into ``out`` with ``options``."""
     return main(

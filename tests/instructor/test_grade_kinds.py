@@ -10,6 +10,7 @@ recorded must give the marks and messages ``check_code`` gives in a kernel.
 from __future__ import annotations
 
 import csv
+import html
 import json
 
 import nbformat
@@ -174,3 +175,20 @@ def test_grading_marks_every_kind_in_the_sandbox(kinds_course):
     assert "it still raises NotImplementedError" in reasons
     assert "Right up to the sign" in reasons
     assert rows["ann"]["reasons"] == ""
+
+
+def test_feedback_pages_show_the_listing_and_the_starter_code(kinds_course):
+    from backprop.instructor.cli import main
+
+    tmp, keys, key = kinds_course
+    out = tmp / "grades-fb.csv"
+    assert grade_cli(tmp, out, tmp / "sub" / "ben.ipynb") == 0
+    argv = ["report", "--key", str(tmp / "hw" / "key.csv"), "--grades", str(out)]
+    assert main([*argv, "--feedback", str(tmp / "fb")]) == 0
+    page = (tmp / "fb" / "ben.html").read_text(encoding="utf-8")
+    for it in key["ben"].items:
+        ex = E.make(it.key, it.seed)
+        if isinstance(ex, E.BugExercise):  # the listing, as the student saw it
+            assert all(html.escape(line, quote=False) in page for line in ex.listing[:3])
+        if isinstance(ex, E.CodeExercise):  # the starter code, and the test that failed
+            assert f"def {ex.function}(" in page and "NotImplementedError" in page

@@ -251,7 +251,10 @@ ITEM = KeyItem("k", (0.5, -2.0), 1e-3, 1e-6)
     [
         ({"status": "numbers", "values": ["0.5", "-2.0"]}, (1, "")),
         ({"status": "text", "text": "1/2, -2"}, (1, "")),
-        ({"status": "numbers", "values": ["0.5", "2.0"]}, (0, "wrong: ")),
+        # One of two entries right: half the mark (partial credit), the reason says which.
+        ({"status": "numbers", "values": ["0.5", "2.0"]}, (0.5, "partly right (1 of 2 entries)")),
+        ({"status": "text", "text": "1, 2"}, (0, "wrong: ")),
+        ({"status": "text", "text": "-0.5, 2"}, (0, "wrong: Not quite: check the sign")),
         ({"status": "text", "text": "half"}, (0, "invalid answer: ")),
         ({"status": "missing"}, (0, "the answer cell does not set `answer`")),
         ({"status": "unanswered"}, (0, "not answered (`answer = ...`)")),
@@ -347,3 +350,16 @@ def test_natural_answers_and_clear_format_errors(item, record, expected):
     got, why = mark(item, record)
     assert why.startswith(expected) and (why == "") == (expected == "")
     assert got == (1 if expected == "" else 0)
+
+
+def test_partial_credit_is_the_share_of_entries_right():
+    item = KeyItem("k", (1.0, -2.0, 3.0), 1e-3, 1e-6)
+    for text, share in (("1, -2, 3", 1), ("1, -2, 4", 2 / 3), ("1, 0, 0", 1 / 3), ("0, 0, 0", 0)):
+        got, why = mark(item, {"status": "text", "text": text})
+        assert got == pytest.approx(share), (text, why)
+        assert (0 < got < 1) == why.startswith("partly right"), why
+    # Within the tolerance counts as right, entry by entry.
+    assert mark(item, {"status": "text", "text": "1.0005, -2, 30"})[0] == pytest.approx(2 / 3)
+    # A one-number answer is right or wrong.
+    single = KeyItem("k", (2.0,), 1e-3, 1e-6)
+    assert mark(single, {"status": "text", "text": "2.5"})[0] == 0

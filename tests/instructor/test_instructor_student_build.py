@@ -14,8 +14,17 @@ import nbformat
 import pytest
 import yaml
 from backprop import exercises as E
+from backprop.instructor.cli import main
 from backprop.instructor.leaks import WORKED_IN_TEXT, find_leaks
-from backprop.instructor.student_build import BANNER, STUDENT_OMITS, omit_pages, prepare
+from backprop.instructor.student_build import (
+    BANNER,
+    STUDENT_OMITS,
+    build,
+    left_out_chapters,
+    omit_pages,
+    prepare,
+    unlink_text,
+)
 from instructor_helpers import ROOT
 
 from tools.toc import notebooks
@@ -228,3 +237,78 @@ def test_worked_in_text_lists_only_answers_the_text_really_works_out(site):
         )
     # And nothing else leaks, with or without the exemptions.
     assert {lk.what.split(" ")[3] for lk in leaks} <= set(WORKED_IN_TEXT), found
+
+
+def test_a_course_edition_keeps_its_chapters_and_title(tmp_path):
+    book = tmp_path / "book"
+    prepare(ROOT, book, title="ML 101: backprop", chapters=["1", "2", "5"])
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    assert config["title"] == "ML 101: backprop"
+    toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
+    kept = list(_toc_pages(toc["parts"]))
+    chapters = [p for p in kept if p.startswith("chapters/")]
+    assert [p[:11] for p in chapters] == ["chapters/01", "chapters/02", "chapters/05"]
+    assert [p for p in kept if p.startswith("appendices/")] == [
+        "appendices/notation",
+        "appendices/common_slips",
+        "appendices/api",
+    ]
+    assert sorted(p.name[:2] for p in (book / "chapters").glob("*.ipynb")) == ["01", "02", "05"]
+    # No link is left to a chapter this edition lacks; the text of each link stays.
+    gone = re.compile(r"\{doc\}`[^`]*(0[346789]_)[^`]*`")
+    for page, text in _page_texts(book):
+        assert not gone.search(text), (page, gone.search(text)[0])
+    full = (ROOT / "chapters" / "05_gradient_descent.ipynb").read_text(encoding="utf-8")
+    assert "{doc}`Chapter 3 <03_backward_pass>`" in full  # the full edition links there ...
+    ch5 = (book / "chapters" / "05_gradient_descent.ipynb").read_text(encoding="utf-8")
+    assert "{doc}`Chapter 3 <03_backward_pass>`" not in ch5 and "Chapter 3" in ch5  # ... not this
+    assert "{doc}`" in ch5 or "{doc}`" not in full  # links to kept pages stay links
+
+
+def test_links_to_left_out_pages_become_their_text(tmp_path):
+    titles = {"chapters/03_x": "Three"}
+    omit = set(titles)
+    page = "chapters/05_y"
+    for text, want in (
+        ("see {doc}`Chapter 3 <03_x>`.", "see Chapter 3."),
+        ("see {doc}`03_x`.", "see Three."),
+        ("see {doc}`/chapters/03_x` and {doc}`../chapters/03_x`", "see Three and Three"),
+        ("see [ch. 3](03_x.ipynb#top).", "see ch. 3."),
+        ("{doc}`Chapter 4 <04_z>` and [web](https://x.org/03_x)", None),
+        ("![a figure](03_x.png)", None),
+    ):
+        assert unlink_text(text, page, omit, titles) == (text if want is None else want)
+    # From the root page the same chapter is chapters/03_x.
+    assert unlink_text("{doc}`chapters/03_x`", "intro", omit, titles) == "Three"
+
+
+def test_unknown_chapters_and_empty_titles_are_refused(tmp_path, capsys):
+    with pytest.raises(ValueError, match=r"no chapter '12' \(its chapters: 1, 2, .*9\)"):
+        left_out_chapters(ROOT, ["1", "12"])
+    for argv, message in (
+        (["--chapters", "0"], "the book has no chapter '0'"),
+        (["--title", " "], "the title is empty"),
+    ):
+        with pytest.raises(SystemExit):
+            main(["student-edition", "--root", str(ROOT), "--out", str(tmp_path), *argv])
+        assert message in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())  # nothing built
+
+
+def test_a_course_edition_builds_strictly(tmp_path):
+    """The one build of these tests (about 20 s: two chapters, the appendices): strict
+    (-W -n), so a link left to a chapter the edition lacks would fail it."""
+    out = tmp_path / "site"
+    seen = build(ROOT, out, strict=True, title="ML 101", chapters=[1, 5])
+    assert seen["files"] > 0
+    assert sorted(p.name for p in (out / "chapters").glob("*.html")) == [
+        "01_chain_rule.html",
+        "05_gradient_descent.html",
+    ]
+    assert not (out / "instructors.html").exists()
+    page = (out / "chapters" / "05_gradient_descent.html").read_text(encoding="utf-8")
+    assert "<title>Gradient descent &#8212; ML 101</title>" in page
+    # Links stay to the kept pages; none to a chapter left out.
+    intro = (out / "intro.html").read_text(encoding="utf-8")
+    assert 'href="chapters/01_chain_rule.html"' in intro
+    assert not re.search(r'href="[^"]*0[2346789]_[a-z_]+\.html', intro)

@@ -59,7 +59,7 @@ class TestResult:
 
     @property
     def earned(self) -> float:
-        """The points this test earned: all or nothing."""
+        """The points this test earned (all or nothing)."""
         return self.points if self.passed else 0.0
 
 

@@ -1,4 +1,5 @@
-"""The instructors' command line: ``python -m backprop.instructor {assign,grade,student-edition}``.
+"""The instructors' command line: ``python -m backprop.instructor COMMAND``, the commands
+``assign``, ``grade``, ``list``, ``merge``, ``report`` and ``student-edition``.
 
 The only argument parser of the instructor tools: each subcommand is a
 :class:`_Command` (its options and the function that runs it).
@@ -36,7 +37,7 @@ from .results import (
     write_grades,
 )
 from .sandbox import NO_SANDBOX_RISKS, exposed, sandbox_problem
-from .student_build import build
+from .student_build import build, left_out_chapters
 from .variants import chapter_keys, read_roster
 
 SECRET_ENV = "BACKPROP_INSTRUCTOR_SECRET"
@@ -56,6 +57,8 @@ the submitted notebooks with the book's checking rules.
   list     every exercise key with its chapter, title, kind and points
   merge    join the grades files of `grade --shard i/N` (a course graded on
            several machines) into one
+  report   the class report and the students' feedback pages from a grades file,
+           without running any notebook again
   student-edition
            build the website with no solutions into _build/student/
 
@@ -134,8 +137,14 @@ answer box is saved without its answer. Before the HTML is moved to --out, every
 file of the site (pages, widget state, search index, downloadable notebooks) is
 searched for every exercise's solution and answer: the build fails if one is found.
 
+--title sets the site's title (the course's); --chapters N ... keeps only those
+chapters (the introduction and the appendices stay), and a link to a chapter left out
+becomes its plain text.
+
 examples:
   python -m backprop.instructor student-edition --out _build/student
+  python -m backprop.instructor student-edition --title "ML 101: backpropagation" \\
+      --chapters 1 2 5 --out _build/ml101
   python -m backprop.instructor student-edition --check _build/student
 """
 
@@ -172,6 +181,20 @@ def _student_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-strict",
         action="store_true",
         help="do not turn Sphinx warnings into errors (make book does: -W -n)",
+    )
+    parser.add_argument(
+        "--title",
+        default=None,
+        help="the site's title, e.g. the course's (default: the book's, marked as the "
+        "student edition)",
+    )
+    parser.add_argument(
+        "--chapters",
+        nargs="+",
+        default=None,
+        metavar="N",
+        help="only these chapters (and the introduction and appendices); links to the "
+        "others become plain text",
     )
     parser.add_argument(
         "--check",
@@ -427,6 +450,76 @@ def _merge(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+_REPORT_EPILOG = """\
+Reads the grades file and the answers kept beside it (GRADES.answers.jsonl, written
+by grade and merge: each answer as the grader read it and each lost mark's reason),
+so the pages are the same as those of the grade run that made the file, whether it
+was one run, several --resume runs or shards joined by merge.
+
+example:
+  python -m backprop.instructor report --key hw2/key.csv --grades hw2-grades.csv \\
+      --html hw2-report.html --feedback hw2-feedback
+"""
+
+
+def _report_arguments(r: argparse.ArgumentParser) -> None:
+    r.add_argument("--key", required=True, help="the key.csv the grades were made with")
+    r.add_argument("--grades", required=True, help="the grades file of grade or merge")
+    r.add_argument("--html", metavar="FILE", default=None, help="write the class report here")
+    r.add_argument(
+        "--feedback",
+        metavar="DIR",
+        default=None,
+        help="write DIR/<student id>.html for every student graded (as grade --feedback)",
+    )
+    r.add_argument("--title", default=None, help="the pages' title (default: --grades's name)")
+
+
+def _report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if not args.html and not args.feedback:
+        parser.error("nothing to write: give --html FILE and/or --feedback DIR")
+    try:
+        key = read_key(args.key)
+    except (OSError, ValueError, KeyError) as e:
+        parser.error(f"cannot read the key: {e}")
+    try:
+        results = read_grades(args.grades)
+    except (OSError, ValueError) as e:
+        parser.error(str(e))
+    exercises = {it.key for sk in key.values() for it in sk.items}
+    strangers = sorted({k for r in results for k in r.marks} - exercises)
+    if strangers:
+        parser.error(
+            f"{args.grades} holds the grades of another assignment (exercise "
+            f"{strangers[0]!r} is not in this key)"
+        )
+    unknown_ids = sorted(r.student_id for r in results if r.student_id and r.student_id not in key)
+    if unknown_ids:
+        parser.error(f"{args.grades}: student {unknown_ids[0]!r} is not in the key")
+    title = args.title or Path(args.grades).stem
+    said = _write_pages(results, key, args.feedback, args.html, title)
+    print(f"read {args.grades}{said}", file=sys.stderr)
+    return 0
+
+
+def _write_pages(
+    results: list[Result],
+    key: dict[str, StudentKey],
+    feedback: str | None,
+    report: str | None,
+    title: str,
+) -> str:
+    """Write the feedback pages and the class report asked for; says what was written."""
+    said = ""
+    if feedback:
+        pages = write_feedback(results, key, feedback, title)
+        said += f"; {_n(len(pages), 'feedback page')} -> {feedback}/"
+    if report:
+        write_report(results, key, report, title)
+        said += f"; class report -> {report}"
+    return said
+
+
 def _commands() -> list[_Command]:
     return [
         _Command(
@@ -466,6 +559,15 @@ def _commands() -> list[_Command]:
             _MERGE_EPILOG,
             _merge_arguments,
             _merge,
+        ),
+        _Command(
+            "report",
+            "the class report and feedback pages from a grades file",
+            "Write the class report (--html) and the students' feedback pages\n"
+            "(--feedback) from a grades file of grade or merge, running nothing again.",
+            _REPORT_EPILOG,
+            _report_arguments,
+            _report,
         ),
         _Command(
             "student-edition",
@@ -617,13 +719,7 @@ def _grade(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     results = merge(previous, ours(results), mine)
     write_grades(results, args.out)
     exported = export(results)
-    title = Path(args.out).stem
-    if args.feedback:
-        pages = write_feedback(results, key, args.feedback, title)
-        exported += f"; {_n(len(pages), 'feedback page')} -> {args.feedback}/"
-    if args.report:
-        write_report(results, key, args.report, title)
-        exported += f"; class report -> {args.report}"
+    exported += _write_pages(results, key, args.feedback, args.report, Path(args.out).stem)
     students = [r for r in results if r.student_id]
     mean = sum(r.total for r in students) / max(1, len(students))
     most = max((r.max for r in students), default=0)
@@ -688,6 +784,13 @@ def _steps(bar: tqdm) -> Callable[[str], None]:
 def _student_edition(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.check:
         return _check_site(args.check)
+    if args.chapters:
+        try:
+            left_out_chapters(Path(args.root), args.chapters)
+        except (OSError, ValueError) as e:
+            parser.error(str(e))
+    if args.title is not None and not args.title.strip():
+        parser.error("--title: the title is empty")
     with tqdm(total=4, desc="student edition", unit="step", file=sys.stderr) as bar:
         try:
             seen = build(
@@ -696,6 +799,8 @@ def _student_edition(args: argparse.Namespace, parser: argparse.ArgumentParser) 
                 strict=not args.no_strict,
                 log=Path(args.log).resolve() if args.log else None,
                 progress=_steps(bar),
+                title=args.title,
+                chapters=args.chapters,
             )
         except (RuntimeError, ValueError, OSError) as e:
             bar.close()

@@ -1,8 +1,10 @@
 """Grades for a learning-management system to import: ``grade --format``.
 
-The grades file of :mod:`.results` (one mark, 0 or 1, per exercise) is what ``grade``
-and ``merge`` keep; an export is written beside it, with ``points`` per exercise
-(default 1), in the layout each system imports:
+The grades file of :mod:`.results` (one mark per exercise: the share earned, 0 to 1,
+with partial credit :math:`j/k` for :math:`j` of :math:`k` numbers right) is what
+``grade`` and ``merge`` keep; an export is written beside it, with ``points`` per
+exercise (default 1; an exercise earns its mark times its points), rounded to 2
+decimals, in the layout each system imports:
 
 - ``canvas``: Canvas's gradebook columns ``Student``, ``ID``, ``SIS User ID``,
   ``SIS Login ID``, ``Section``, then one column for the assignment, after a
@@ -10,8 +12,8 @@ and ``merge`` keep; an export is written beside it, with ``points`` per exercise
 - ``moodle``: ``First name``, ``Surname``, ``ID number``, ``Email address``, the
   assignment and ``Feedback`` (the reasons), for Moodle's CSV grade import (match on
   ID number or email address);
-- ``gradescope``: ``Name``, ``SID``, ``Email``, ``Total Score``, as Gradescope's score
-  upload reads them;
+- ``gradescope``: ``Name``, ``SID``, ``Email``, ``Total Score``, Gradescope's roster
+  columns (it matches students by email) and the score;
 - ``plain``: the student id, name, points per exercise, total, maximum and reasons,
   written UTF-8 with a byte-order mark, so spreadsheets open it with its accents.
 
@@ -30,6 +32,16 @@ from pathlib import Path
 from .results import Result
 from .variants import Student
 
+# The columns, checked against each system's documentation:
+# - Canvas's gradebook import takes the student columns of its own export (name, Canvas
+#   ID or SIS User ID, SIS Login ID, Section) and one column per assignment, a new name
+#   creating an assignment: https://teaching.resources.osu.edu/toolsets/carmencanvas/
+#   guides/calculating-final-grades/import-csv-file-carmen-grades
+# - Moodle imports the layout of its CSV export; the columns are mapped at the import
+#   (ID number -> useridnumber or Email address -> useremail), and feedback is imported
+#   with its grade, which it overwrites: https://docs.moodle.org/311/en/Grade_import
+# - Gradescope's roster needs a name (Name, or first and last) and a unique email, the
+#   SID optional: https://guides.gradescope.com/hc/en-us/articles/21926598776333
 FORMATS = ("canvas", "moodle", "gradescope", "plain")
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 MOODLE_COLUMNS = ("First name", "Surname", "ID number", "Email address")
@@ -63,7 +75,10 @@ def parse_points(specs: Sequence[str], exercises: Sequence[str]) -> dict[str, fl
 
 
 def _number(x: float) -> str:
-    return f"{x:g}"
+    """Points as the exports write them: rounded to 2 decimals (partial credit of an
+    answer of 3 numbers, 2 right: 0.67), no trailing zeros."""
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def write_export(

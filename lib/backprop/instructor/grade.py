@@ -228,8 +228,23 @@ def _variant(item: KeyItem) -> Exercise | None:
         return None
 
 
+def entries_right(text: str, item: KeyItem) -> int:
+    r"""How many entries of the typed answer ``text`` are right: entry :math:`j` is when
+    :math:`|x_j - a_j| \le \text{atol} + \text{rtol}\,|a_j|` (0 if ``text`` does not
+    read as ``len(item.answer)`` numbers)."""
+    values = parse_answer(text, len(item.answer)).values
+    if values is None:
+        return 0
+    return sum(
+        check_answer(repr(x), [a], item.rtol, item.atol).correct
+        for x, a in zip(values, item.answer, strict=True)
+    )
+
+
 def mark(item: KeyItem, record: dict[str, Any] | None) -> tuple[float, str]:
-    """The mark (from 0 to 1) of a recorded answer, and the reason for less than 1."""
+    """The mark of a recorded answer, and the reason for less than 1: 1 if right, else
+    for an answer of :math:`k` numbers of which :math:`j` are right the share
+    :math:`j/k` (partial credit), for code the share of its tests' points, else 0."""
     if record is None:
         return 0, "the grader could not read the answer"
     status = record.get("status")
@@ -268,6 +283,10 @@ def mark(item: KeyItem, record: dict[str, Any] | None) -> tuple[float, str]:
     fb = check_answer(text, item.answer, item.rtol, item.atol)
     if fb.correct:
         return 1, ""
+    right = entries_right(text, item) if fb.verdict == "wrong" else 0
+    if right:
+        k = len(item.answer)
+        return right / k, f"partly right ({right} of {k} entries): {fb.message}"
     return 0, ("invalid answer: " if fb.verdict == "invalid" else "wrong: ") + fb.message
 
 
@@ -290,7 +309,7 @@ class Sheet:
     exercises that failed before their answer could be read, and problems of the file."""
 
     sk: StudentKey
-    marks: dict[str, int] = field(default_factory=dict)
+    marks: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)

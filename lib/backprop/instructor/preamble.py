@@ -182,7 +182,6 @@ def run_tests(fn: Any, tests: list[list[Any]], names: list[str]) -> list[dict[st
     """Call ``fn`` on copies of each test's arguments: ``{"value": ...}`` or ``{"error": ...}``."""
     import copy
 
-
     out: list[dict[str, Any]] = []
     for raw in tests:
         args = [decode(a) for a in raw]
