@@ -176,7 +176,7 @@ CHAIN_REFERENCE = """def chain_gradients(x, w, b):
     s = np.sin(z)
     # Backward pass: local derivative times upstream gradient (dy/dy = 1).
     dy_ds = np.exp(s)
-    dy_dz = np.cos(z) * dy_ds
+    dy_dz = dy_ds * np.cos(z)
     # dz/dx = w, dz/dw = x and dz/db = 1 share the one upstream gradient dy/dz.
     return w * dy_dz, x * dy_dz, 1.0 * dy_dz
 """

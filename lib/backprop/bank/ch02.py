@@ -359,11 +359,12 @@ def toy_formula(seed: int) -> FormulaExercise:
     previous = _START[start][0]
     for name, tex, typed, step_tex in steps:
         formula = typed.format(v=formula)
-        chain.append(f"${tex} = {step_tex.format(v=previous)}$")
+        chain.append(f"{tex} = {step_tex.format(v=previous)}")
         previous = tex
         if name[0] == "f":
             params += [f"b{name[1]}", f"w{name[1]}"]
     variables = _toy_variables(start, params)
+    joined = ",\\; ".join(chain)
     shown = [f"${v.latex}$" for v in variables]
     listed = ", ".join(shown[:-1]) + " and " + shown[-1]
     typed_as = ", ".join(f"{v.text} as {v.name}" for v in variables if v.text != v.name)
@@ -387,7 +388,7 @@ def toy_formula(seed: int) -> FormulaExercise:
             "the f just before it.",
         ),
         solution=(
-            f"Step by step: {', '.join(chain)}. Substituting each into the next gives "
+            f"Step by step, ${joined}$. Substituting each into the next gives "
             f"${target_tex}$ = `{formula}`."
         ),
         params={"start": start, "target": target},

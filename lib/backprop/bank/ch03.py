@@ -620,8 +620,9 @@ _STORED = {
     "w2": (r"\omega_2", -1.5, 1.5),
     "w3": (r"\omega_3", -1.5, 1.5),
 }
-#: The parameters a variant asks about (seed 0: ω₂); β₃'s gradient would be 2(f₃ − y) alone.
-_ASKED = ("w2", "w3", "b2", "w1", "b1", "w0", "b0")
+#: The parameters a variant asks about (seed 0: ω₁, as chapter 2 works out ω₂'s gradient in
+#: its text); β₃'s gradient would be 2(f₃ − y) alone.
+_ASKED = ("w1", "w3", "b2", "w2", "b1", "w0", "b0")
 _NAMES = re.compile(r"[a-z]+\d?")
 
 
@@ -652,11 +653,12 @@ def _formula_variables(formula: str) -> tuple[Variable, ...]:
 
 @register("ch03.gradient-formula")
 def gradient_formula(seed: int) -> FormulaExercise:
-    r"""A formula: $\partial\ell/\partial\omega_2 = h_2 \cdot (-\sin f_2) \cdot \omega_3 \cdot
-    2(f_3 - y)$ (seed 0), or another parameter's gradient, in the values the forward pass
-    stored: pass #2's local derivative times pass #1's product."""
+    r"""A formula: $\partial\ell/\partial\omega_1 = h_1 \cdot \exp f_1 \cdot \omega_2
+    \cdot (-\sin f_2) \cdot \omega_3 \cdot 2(f_3 - y)$ (seed 0), or another parameter's
+    gradient, in the values the forward pass stored: pass #2's local derivative times pass
+    #1's product."""
     rng = np.random.default_rng([3, 7, seed])
-    # Other seeds never ask the book's parameter (ω₂).
+    # Other seeds never ask the book's parameter (ω₁).
     param = _ASKED[0 if seed == 0 else 1 + int(rng.integers(len(_ASKED) - 1))]
     factors = gradient_factors(param)
     formula = "*".join(typed for typed, _ in factors)
@@ -705,7 +707,7 @@ def gradient_formula(seed: int) -> FormulaExercise:
             f"Read from the left: the local derivative of $f_{param[1]}$ with respect to "
             f"${wrt}$, "
             + ("" if k == 3 else f"then pass #1's local derivatives from $f_{k}$ up to $f_3$, ")
-            + f"then $\\partial \\ell / \\partial f_3 = 2(f_3 - y)$. Typed: `{formula}`."
+            + f"then the loss's own slope $2(f_3 - y)$. Typed: `{formula}`."
         ),
         params={"param": param, "factors": [typed for typed, _ in factors]},
     )

@@ -269,8 +269,8 @@ INIT_SLIPS: tuple[tuple[str, int, str, str], ...] = (
         5,
         "            std = np.sqrt(2.0 / n_out)  # He",
         "A unit's pre-activation $z_j = \\sum_i a_i W_{ij}$ sums $n_{in}$ terms, so its mean "
-        "square is $n_{in}\\,s^2$ times that of the inputs: the forward signal needs "
-        "$s^2 = 2/n_{in}$ (the fan-in), not $2/n_{out}$.",
+        "square is $n_{in}\\,s^2$ times that of the inputs: the forward signal needs a "
+        "variance of $2/n_{in}$ (the fan-in), not $2/n_{out}$.",
     ),
     ("he-lecun", 5, "            std = 2.0 / n_in  # He", _STD),
     (

@@ -125,7 +125,7 @@ _GRAD_REFERENCE = """def softmax_cross_entropy_grad(Z, labels):
     n, K = Z.shape
     # minus each row's max, so that exp cannot overflow; then the softmax of each row
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    P = E / E.sum(axis=1, keepdims=True)
+    P = E / np.sum(E, axis=1, keepdims=True)
     # one-hot targets, one row per sample
     T = np.eye(K)[labels]
     # the loss is a mean over the n samples
