@@ -163,9 +163,8 @@ CHAIN_TEMPLATE = '''def chain_gradients(x, w, b):
 
     x:    an array of inputs (any shape); w and b: numbers.
     Forward:  z = w x + b,  s = sin(z),  y = exp(s).
-    Returns   (dy_dx, dy_dw, dy_db), three arrays shaped like x, where
-              dy/dz = exp(s) cos(z)  (upstream gradient times local derivative, twice),
-              dy/dx = w dy/dz,  dy/dw = x dy/dz,  dy/db = 1 dy/dz.
+    Returns   (dy_dx, dy_dw, dy_db), three arrays shaped like x: the derivatives of y
+              with respect to x (entry by entry), w and b at each entry of x.
     """
     raise NotImplementedError
 '''

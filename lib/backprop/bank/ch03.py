@@ -503,8 +503,8 @@ TANH_TEMPLATE = '''def tanh_backward(z, upstream):
 
     z:        the pre-activations, an array of shape (n, units): one row per sample.
     upstream: the upstream gradient dL/da, an array of the same shape.
-    Returns   dL/dz = tanh'(z) * dL/da = (1 - tanh(z)**2) * upstream, entry by entry,
-              a new array of the same shape (z and upstream stay as they are).
+    Returns   dL/dz, entry by entry: a new array of the same shape (z and upstream
+              stay as they are).
     """
     raise NotImplementedError
 '''
@@ -568,8 +568,8 @@ def tanh_backward(seed: int) -> CodeExercise:
             "A layer with the activation $\\tanh$ computes $a = \\tanh(z)$ entry by entry. In "
             "the backward pass it receives the upstream gradient "
             "$\\partial L / \\partial a$ and must pass on "
-            "$\\dfrac{\\partial L}{\\partial z} = \\tanh'(z)\\, \\dfrac{\\partial L}{\\partial a}"
-            " = \\big(1 - \\tanh^2 z\\big)\\, \\dfrac{\\partial L}{\\partial a}$. "
+            "$\\partial L / \\partial z$: the upstream gradient times tanh's slope at $z$, "
+            "which this chapter derived. "
             "Complete `tanh_backward(z, upstream)`: both arguments are arrays of one shape, "
             "one row per sample, and it returns a new array of that shape."
         ),

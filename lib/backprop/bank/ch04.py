@@ -395,8 +395,8 @@ RELU_TEMPLATE = '''def relu_backward(z, upstream):
 
     z:        the pre-activations, an array of shape (n, units): one row per sample.
     upstream: the upstream gradient dL/da, an array of the same shape.
-    Returns   dL/dz = 1[z > 0] * dL/da, entry by entry, with ReLU'(0) = 0 as in the book:
-              a new array of the same shape (z and upstream stay as they are).
+    Returns   dL/dz, entry by entry, with ReLU'(0) = 0 as in the book: a new array of
+              the same shape (z and upstream stay as they are).
     """
     raise NotImplementedError
 '''
@@ -469,8 +469,8 @@ def relu_backward(seed: int) -> CodeExercise:
         question=(
             "A ReLU layer computes $a = \\max(z, 0)$ entry by entry. In the backward pass it "
             "receives the upstream gradient $\\partial L/\\partial a$ and passes on "
-            "$\\dfrac{\\partial L}{\\partial z} = \\mathbb 1[z > 0] \\odot "
-            "\\dfrac{\\partial L}{\\partial a}$, with the book's $\\mathrm{ReLU}'(0) = 0$. "
+            "$\\partial L/\\partial z$, using $\\mathrm{ReLU}'(z) = \\mathbb 1[z > 0]$ (so "
+            "$\\mathrm{ReLU}'(0) = 0$, as in the book). "
             "Complete `relu_backward(z, upstream)`: both arguments are arrays of one shape, "
             "one row per sample, and it returns a new array of that shape."
         ),

@@ -387,8 +387,8 @@ DENSE_TEMPLATE = '''def dense_backward(X, W, b, dZ):
     X:  the layer's input, shape (n, m), one row per sample.
     W:  the weights, shape (m, k), W[i, j] from input i to unit j;  b: the biases, shape (k,).
     dZ: the deltas dL/dZ, shape (n, k), one row per sample.
-    Returns (dX, dW, db): dL/dX = dZ W^T (n, m), dL/dW = X^T dZ (m, k) and
-    dL/db = the sum of the rows of dZ (k,), as new arrays.
+    Returns (dX, dW, db) = (dL/dX, dL/dW, dL/db), shaped like X, W and b, as new
+    arrays.
     """
     raise NotImplementedError
 '''
@@ -476,10 +476,10 @@ def dense_backward(seed: int) -> CodeExercise:
         question=(
             "A dense layer computes $Z = X W + b$ for a batch $X$ (one row per sample, "
             "$W_{ij}$ from input $i$ to unit $j$). The backward pass gets its deltas "
-            "$\\Delta = \\partial L/\\partial Z$, one row per sample, and returns what the "
-            "chapter derived: $\\partial L/\\partial X = \\Delta W^\\top$ (passed on to the "
-            "layer below), $\\partial L/\\partial W = X^\\top \\Delta$ and "
-            "$\\partial L/\\partial b = \\sum_s \\delta_s$. Complete "
+            "$\\Delta = \\partial L/\\partial Z$, one row per sample, and returns "
+            "$\\partial L/\\partial X$ (passed on to the layer below), "
+            "$\\partial L/\\partial W$ and $\\partial L/\\partial b$, each shaped like "
+            "what it is the gradient of. Complete "
             "`dense_backward(X, W, b, dZ)`, returning `dX, dW, db`."
         ),
         function="dense_backward",

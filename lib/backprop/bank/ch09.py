@@ -126,10 +126,11 @@ _GRAD_REFERENCE = """def softmax_cross_entropy_grad(Z, labels):
     # minus each row's max, so that exp cannot overflow; then the softmax of each row
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     P = E / np.sum(E, axis=1, keepdims=True)
-    # one-hot targets, one row per sample
-    T = np.eye(K)[labels]
+    # p - t for each sample: subtract 1 at its true class
+    G = P.copy()
+    G[np.arange(n), labels] -= 1.0
     # the loss is a mean over the n samples
-    return (P - T) / n
+    return G / n
 """
 
 
