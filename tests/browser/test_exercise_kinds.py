@@ -123,7 +123,8 @@ def test_a_formula_is_shown_as_it_was_read_while_typing(open_kind: Any) -> None:
     assert preview.get_attribute("data-state") == "ok"
     # Read as (2/3)·x: a fraction of 2 and 3, then the variable; not 2/(3x).
     frac = preview.locator("mfrac")
-    assert frac.count() == 1 and frac.inner_text().split() == ["2", "3"]
+    parts = frac.evaluate("(f) => Array.from(f.children).map((c) => c.textContent.trim())")
+    assert frac.count() == 1 and parts == ["2", "3"]
     field.press_sequentially("+(")
     assert preview.get_attribute("data-state") == "error"
     assert "never closed" in preview.inner_text()
