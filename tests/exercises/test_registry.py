@@ -139,3 +139,22 @@ def test_make_and_register_errors(monkeypatch):
 def test_make_rejects_a_seed_that_is_not_a_whole_number(seed):
     with pytest.raises(ValueError, match="whole number >= 0"):
         E.make("ch01.composite", seed)
+
+
+@pytest.mark.parametrize("key", [k for k in OTHER_KEYS if E.make(k).kind == "code"])
+def test_starter_and_reference_code_fit_a_phone_and_the_notebook_holds_the_starter(key):
+    """The starter code shows in the answer box and in a chapter's cell: lines of at most 88
+    characters, and the chapter's cell is the exercise's own starter code."""
+    import nbformat
+
+    from tests.exercises.test_import_light import ROOT
+
+    ex = E.make(key)
+    assert all(len(line) <= 88 for line in (ex.template + "\n" + ex.reference).splitlines())
+    [path] = (ROOT / "chapters").glob(f"{key[2:4]}_*.ipynb")
+    cells = [
+        c.source
+        for c in nbformat.read(path, as_version=4).cells
+        if c.cell_type == "code" and c.source.lstrip().startswith(f"def {ex.function}(")
+    ]
+    assert cells == [ex.template.rstrip()], key

@@ -117,3 +117,26 @@ def test_a_formula_answer_or_a_line_of_reference_code_in_a_page_is_a_leak(tmp_pa
     # The starter code is on the page on purpose.
     site = fake_site(tmp_path / "t", f"<pre>{code.template}</pre><p>{code.question}</p>")
     assert find_leaks(site, [code.key])[0] == []
+
+
+def test_widget_state_holding_escaped_html_is_read_not_skipped(tmp_path):
+    """A saved state whose strings hold HTML entities (a solution's code block writes quotes
+    as &quot;) is JSON as it stands: unescaping it first would break it, and a state the check
+    cannot read must be reported, never skipped."""
+    import json
+
+    ex = E.make("ch05.steepest")
+    state = {
+        "key": ex.key,
+        "answer": list(ex.answer),
+        "solution_html": "<code>f(&quot;x&quot;)</code>",
+    }
+    blob = json.dumps({"state": {"m1": {"model_name": "AnyModel", "state": state}}})
+    page = f'<script type="application/vnd.jupyter.widget-state+json">{blob}</script>'
+    leaks, seen = find_leaks(fake_site(tmp_path / "a", page), [ex.key])
+    assert seen["widgets"] == 1 and any("carries its answer" in leak.what for leak in leaks)
+    broken = '<script type="application/vnd.jupyter.widget-state+json">{"state": </script>'
+    leaks, _ = find_leaks(fake_site(tmp_path / "b", broken), [ex.key])
+    assert [leak.what for leak in leaks] == [
+        "widget state that cannot be read (so it cannot be checked)"
+    ]

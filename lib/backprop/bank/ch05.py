@@ -296,10 +296,12 @@ def train_step_bug(seed: int) -> BugExercise:
 # ---- code: one gradient-descent step on the mean squared error ------------------------------
 
 STEP_TEMPLATE = '''def gradient_step(X, T, W, b, lr):
-    """One gradient-descent step for a linear layer Y = X W + b on the mean squared error.
+    """One gradient-descent step for a linear layer Y = X W + b on the mean squared
+    error.
 
     X:  the batch, shape (n, m), one row per sample;  T: the targets, shape (n, k).
-    W:  the weights, shape (m, k);  b: the biases, shape (k,);  lr: the learning rate eta.
+    W:  the weights, shape (m, k);  b: the biases, shape (k,);
+    lr: the learning rate eta.
     The loss is L = (1/n) sum_i ||y_i - t_i||^2, the mean over the n samples.
     Returns (W_new, b_new) = (W - eta * dL/dW, b - eta * dL/db): new arrays
     (W and b stay as they are).
@@ -309,7 +311,7 @@ STEP_TEMPLATE = '''def gradient_step(X, T, W, b, lr):
 
 STEP_REFERENCE = """def gradient_step(X, T, W, b, lr):
     Y = X @ W + b
-    # dL/dY for the mean of the squared errors: the 2 of the square, the 1/n of the mean.
+    # dL/dY for the mean of the squared errors: the 2 of the square, 1/n of the mean.
     dY = (2 / len(X)) * (Y - T)
     # (m, n) @ (n, k): W's shape. Every sample's delta reaches b.
     dW = X.T @ dY

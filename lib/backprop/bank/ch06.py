@@ -385,7 +385,8 @@ DENSE_TEMPLATE = '''def dense_backward(X, W, b, dZ):
     """The backward pass of a dense layer Z = X W + b, batch-first.
 
     X:  the layer's input, shape (n, m), one row per sample.
-    W:  the weights, shape (m, k), W[i, j] from input i to unit j;  b: the biases, shape (k,).
+    W:  the weights, shape (m, k), W[i, j] from input i to unit j;
+    b:  the biases, shape (k,).
     dZ: the deltas dL/dZ, shape (n, k), one row per sample.
     Returns (dX, dW, db) = (dL/dX, dL/dW, dL/db), shaped like X, W and b, as new
     arrays.

@@ -161,13 +161,23 @@ def _widget_states(text: str, suffix: str) -> list[dict]:
     for m in re.finditer(
         r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', text, re.S
     ):
+        # A script's text is the JSON itself; an escaped copy (&quot;) is read unescaped.
+        # Unescaping JSON that holds HTML (a solution's &quot;) would break it, so that
+        # comes second, and a state that reads neither way is reported, never skipped.
         try:
-            blob = json.loads(html.unescape(m[1]))
+            blob = json.loads(m[1])
         except json.JSONDecodeError:
-            continue
+            try:
+                blob = json.loads(html.unescape(m[1]))
+            except json.JSONDecodeError:
+                states.append({"state": {UNREADABLE: True}})
+                continue
         states += list(blob.get("state", {}).values())
     return states
 
+
+#: Marks a saved widget state that is not JSON (reported as a leak: it cannot be checked).
+UNREADABLE = "__unreadable__"
 
 #: What an exercise widget's ``spec`` holds only in the book edition: field -> what it is.
 SPEC_ANSWERS = {
@@ -217,6 +227,9 @@ def _widgets(raw: str, suffix: str, seen: dict[str, int]) -> tuple[list[str], se
     keys: set[str] = set()
     for state in _widget_states(raw, suffix):
         st = state.get("state", {})
+        if isinstance(st, dict) and st.get(UNREADABLE):
+            whats.append("widget state that cannot be read (so it cannot be checked)")
+            continue
         if isinstance(st, dict) and "answer" in st and "key" in st:
             seen["widgets"] += 1
             keys.add(str(st["key"]))
