@@ -246,6 +246,34 @@ def try_exercises(
     return len(found)
 
 
+def complete_code_exercise(page: Any, nb: nbformat.NotebookNode) -> str:
+    """As a student does: replace the first code exercise's starter code with a working
+    function (the exercise's reference, pasted in), run it and the check under it; return
+    what the check shows."""
+    made = {}
+    for cell in nb.cells:
+        made.update(re.findall(r"bp\.exercises\.check_code\(\s*\"([^\"]+)\",\s*(\w+)", cell.source))
+    key, function = next(iter(made.items()))
+    ex = exercises.make(key)
+    [i] = [
+        j
+        for j, c in enumerate(nb.cells)
+        if c.cell_type == "code" and c.source.lstrip().startswith(f"def {function}(")
+    ]
+    cell = page.locator(f"{NB} .jp-Cell").nth(i)
+    editor = cell.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(ex.reference.rstrip())
+    page.keyboard.press("Shift+Enter")  # runs the function's cell, selects the check's
+    check = page.locator(f"{NB} .jp-Cell").nth(i + 1)
+    assert function in check.inner_text() and "check_code" in check.inner_text()
+    page.keyboard.press("Shift+Enter")
+    report = check.locator(".bp-code-report")
+    report.filter(has_text="passed").wait_for(timeout=20_000)
+    return report.inner_text()
+
+
 @pytest.mark.parametrize("doc", CHAPTERS, ids=[d.split("/")[-1] for d in CHAPTERS])
 def test_chapter_in_jupyterlab(context: Any, jupyter: Any, doc: str) -> None:
     nb = nbformat.read(jupyter.root / f"{doc}.ipynb", as_version=4)
@@ -254,6 +282,9 @@ def test_chapter_in_jupyterlab(context: Any, jupyter: Any, doc: str) -> None:
         run_all(page, jupyter, f"lab/tree/{doc}.ipynb", nb)
         cells = check_page(page, doc, nb)
         try_exercises(page, doc, nb, cells)
+        if doc == CHAPTERS[2]:  # a code exercise, completed and checked in the kernel
+            shown = complete_code_exercise(page, nb)
+            assert re.search(r"All \d+ tests passed\.", shown), shown
     finally:
         page.close()
         end_sessions(jupyter)  # one kernel at a time on the shared server
