@@ -240,7 +240,7 @@ def test_clip_by_norm_reference_passes_and_slips_fail_with_their_message():
         # Scaling the caller's arrays in place is caught inside the list, too.
         ref = ex.reference_function()
 
-        def clip_in_place(grads, max_norm):
+        def clip_in_place(grads, max_norm, ref=ref):
             out = ref(grads, max_norm)
             for g, o in zip(grads, out, strict=True):
                 g[...] = o
