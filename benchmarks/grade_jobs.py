@@ -22,15 +22,17 @@ import platform
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "instructor"))
 
-from backprop.instructor import read_key  # noqa: E402
+from backprop.exercises import make  # noqa: E402
+from backprop.instructor import chapter_keys, read_key  # noqa: E402
 from backprop.instructor.cli import main  # noqa: E402
-from instructor_helpers import answer_cell  # noqa: E402
+from instructor_helpers import answer_cell, right_source  # noqa: E402
 
 
 def course(tmp: Path, students: int) -> list[Path]:
@@ -45,7 +47,7 @@ def course(tmp: Path, students: int) -> list[Path]:
     for sid in ids:
         nb = nbformat.read(tmp / "hw" / "handout" / f"{sid}.ipynb", as_version=4)
         for it in key[sid].items:
-            answer_cell(nb, it.key).source = f"answer = {list(it.answer)!r}"
+            answer_cell(nb, it.key).source = right_source(it)
         nbformat.write(nb, tmp / "sub" / f"{sid}.ipynb")
         files.append(tmp / "sub" / f"{sid}.ipynb")
     return files
@@ -67,9 +69,12 @@ def verdict(jobs: float, five: float, cores: int) -> str:
 def table(runs: list[dict[str, float]], students: int) -> str:
     """The Markdown table of ``runs`` (jobs, seconds, load averages) for ``students``."""
     cores = len(os.sched_getaffinity(0))
+    kinds = Counter(make(k).kind for k in chapter_keys([1, 4, 5]))
+    what = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
     lines = [
         f"### Grading {students} submissions (`make bench-grade`)\n",
-        f"Honest submissions of chapters 1, 4 and 5 (10 exercises each), each notebook in its "
+        f"Honest submissions of chapters 1, 4 and 5 ({sum(kinds.values())} exercises each: "
+        f"{what}), each notebook in its "
         f"own bubblewrap sandbox and a fresh kernel; {cores} cores, Python "
         f"{platform.python_version()}. Load average (1 min) before and after each run: the "
         "machine is shared, so other work slows the runs.\n",

@@ -139,6 +139,10 @@ def test_the_student_edition_widget_has_the_question_but_no_solution_or_answer(k
     spec = state["spec"]
     assert not any(spec.get(k) for k in ("formula", "bug", "notes", "explanation", "reference"))
     assert spec == ex.spec(student=True)
+    # It has no launch buttons: a code exercise says to download the notebook instead.
+    assert "Binder" not in str(spec) and "rocket" not in str(spec)
+    if ex.kind == "code":
+        assert "download" in spec["where"] and "Binder" in ex.spec()["where"]
 
 
 def test_the_student_edition_is_the_default_under_its_environment_variable(monkeypatch):

@@ -272,6 +272,17 @@ def _plain(value: Any) -> Any:
 
 # ---- the exercise -------------------------------------------------------------------------
 
+#: Where a reader of the website runs a code exercise (the student edition has no launch
+#: buttons, only the download button).
+RUN_BOOK = (
+    "This needs Python: on the website, open the page in Binder or Colab (the rocket button "
+    "at the top of the page) or download it as a notebook."
+)
+RUN_STUDENT = (
+    "This needs Python: on the website, download the page as a notebook (the download "
+    "button at the top of the page) and open it in Jupyter or Colab."
+)
+
 _DEF = re.compile(r"^def\s+(\w+)\s*\(", re.M)
 
 
@@ -364,6 +375,7 @@ class CodeExercise(Exercise):
             "template": self.template,
             "tests": [t.name for t in self.tests],
             "call": self.call_text,
+            "where": RUN_STUDENT if student else RUN_BOOK,
         }
 
 

@@ -190,8 +190,7 @@ function codeTask(model) {
   how.append(
     `Complete ${spec.function || "the function"}() in the code cell below and run the cell after it, `,
     call,
-    ". This needs Python: on the website, open the page in Binder or Colab (the rocket " +
-      "button at the top of the page) or download it as a notebook.",
+    `. ${spec.where || ""}`,
   );
   box.append(how);
   return [box];
