@@ -289,3 +289,12 @@ def test_to_latex_reads_in_latex2mathml():
     assert to_latex(tree, variables) == (
         r"\frac{2}{3} \cdot \omega_3 + {\sigma'\left(h_2\right)}^{2}"
     )
+
+
+def test_a_minus_sign_after_an_operator_is_bracketed_in_latex():
+    from backprop.exercises.formula import Variable, parse_formula, to_latex
+
+    xs = [Variable("a", "a"), Variable("b", "b")]
+    assert to_latex(parse_formula("a*(-b)", xs).tree, xs) == r"a \cdot \left(-b\right)"
+    assert to_latex(parse_formula("a + (-b)", xs).tree, xs) == r"a + \left(-b\right)"
+    assert to_latex(parse_formula("-a*b", xs).tree, xs) == r"-a \cdot b"

@@ -88,8 +88,14 @@ def test_the_preview_shows_how_the_formula_was_read(node, tmp_path):
         {"kind": "parse", "vars": "xy", "input": "2/3x"},
         {"kind": "parse", "vars": "backprop", "input": "σ′(ω₃) h2²"},
         {"kind": "parse", "vars": "xy", "input": "-x^2"},
+        {"kind": "parse", "vars": "xy", "input": "x*(-y)"},
     ]
-    frac, prime, neg = (r["mathml"] for r in run_node(node, tmp_path, cases)["results"])
+    frac, prime, neg, times = (r["mathml"] for r in run_node(node, tmp_path, cases)["results"])
+    # A minus sign after an operator keeps its brackets: x · (−y), not x · −y.
+    assert times == (
+        '<math display="inline"><mrow><mi>x</mi><mo>·</mo><mrow><mo>(</mo><mrow><mo>−</mo>'
+        "<mi>y</mi></mrow><mo>)</mo></mrow></mrow></math>"
+    )
     assert frac == (
         '<math display="inline"><mrow><mfrac><mn>2</mn><mn>3</mn></mfrac><mo>·</mo>'
         "<mi>x</mi></mrow></math>"

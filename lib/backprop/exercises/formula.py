@@ -666,6 +666,11 @@ def _latex_number(x: float) -> str:
     return s
 
 
+def _after(u: list[Any], need: int) -> int:
+    """A minus sign right after an operator is bracketed: a · (−b), a + (−b), −(−b)."""
+    return 4 if u[0] == "neg" else need
+
+
 def _latex(t: list[Any], names: Mapping[str, str], need: int) -> str:
     kind = t[0]
     level = _LEVEL.get(kind, 5)
@@ -685,12 +690,12 @@ def _latex(t: list[Any], names: Mapping[str, str], need: int) -> str:
         else:
             s = rf"{_LATEX_CALLS[t[1]]}\left({arg}\right)"
     elif kind == "neg":
-        s = "-" + _latex(t[1], names, 3)
+        s = "-" + _latex(t[1], names, _after(t[1], 3))
     elif kind in ("add", "sub"):
         op = " + " if kind == "add" else " - "
-        s = _latex(t[1], names, 1) + op + _latex(t[2], names, 2)
+        s = _latex(t[1], names, 1) + op + _latex(t[2], names, _after(t[2], 2))
     elif kind == "mul":
-        s = _latex(t[1], names, 2) + r" \cdot " + _latex(t[2], names, 3)
+        s = _latex(t[1], names, 2) + r" \cdot " + _latex(t[2], names, _after(t[2], 3))
     elif kind == "div":
         s = rf"\frac{{{_latex(t[1], names, 0)}}}{{{_latex(t[2], names, 0)}}}"
     else:

@@ -367,6 +367,9 @@ function mathNumber(x) {
   return `<mrow><mn>${m}</mn><mo>×</mo><msup><mn>10</mn><mn>${Number(e)}</mn></msup></mrow>`;
 }
 
+// A minus sign right after an operator is bracketed: a · (−b), a + (−b), −(−b).
+const after = (u, need) => (u[0] === "neg" ? 4 : need);
+
 function mathml(t, mls, need) {
   const kind = t[0];
   let level = LEVEL[kind] ?? 5;
@@ -384,11 +387,11 @@ function mathml(t, mls, need) {
     else if (t[1] === "abs") s = `<mrow><mo>|</mo>${arg}<mo>|</mo></mrow>`;
     else s = `<mrow>${MATH_CALLS[t[1]] ?? `<mi mathvariant="normal">${t[1]}</mi>`}<mo>&#x2061;</mo>${paren(arg)}</mrow>`;
   } else if (kind === "neg") {
-    s = `<mrow><mo>−</mo>${mathml(t[1], mls, 3)}</mrow>`;
+    s = `<mrow><mo>−</mo>${mathml(t[1], mls, after(t[1], 3))}</mrow>`;
   } else if (kind === "add" || kind === "sub") {
-    s = `<mrow>${mathml(t[1], mls, 1)}<mo>${kind === "add" ? "+" : "−"}</mo>${mathml(t[2], mls, 2)}</mrow>`;
+    s = `<mrow>${mathml(t[1], mls, 1)}<mo>${kind === "add" ? "+" : "−"}</mo>${mathml(t[2], mls, after(t[2], 2))}</mrow>`;
   } else if (kind === "mul") {
-    s = `<mrow>${mathml(t[1], mls, 2)}<mo>·</mo>${mathml(t[2], mls, 3)}</mrow>`;
+    s = `<mrow>${mathml(t[1], mls, 2)}<mo>·</mo>${mathml(t[2], mls, after(t[2], 3))}</mrow>`;
   } else if (kind === "div") {
     s = `<mfrac>${mathml(t[1], mls, 0)}${mathml(t[2], mls, 0)}</mfrac>`;
   } else {
