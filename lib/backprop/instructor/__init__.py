@@ -19,13 +19,44 @@ student and the class report), :mod:`.catalog` (``list``),
 :mod:`.leaks` and :mod:`.student_build` (the student edition), :mod:`.cli`.
 """
 
-from .assign import Assignment, assign, student_notebook
-from .feedback import write_feedback, write_report
-from .grade import grade, grade_submission
-from .key import KeyItem, StudentKey, read_key, write_key
-from .leaks import find_leaks
-from .results import Result, write_grades
-from .variants import Student, chapter_keys, fingerprint, read_roster, variant, variant_seed
+from importlib import import_module
+from typing import Any
+
+#: Where each public name lives: imported on first use, so that the grader's sandbox,
+#: which runs ``backprop.instructor._sandboxed_run``, loads only what that needs.
+_EXPORTS = {
+    "Assignment": "assign",
+    "assign": "assign",
+    "student_notebook": "assign",
+    "write_feedback": "feedback",
+    "write_report": "feedback",
+    "grade": "grade",
+    "grade_submission": "grade",
+    "KeyItem": "key",
+    "StudentKey": "key",
+    "read_key": "key",
+    "write_key": "key",
+    "find_leaks": "leaks",
+    "Result": "results",
+    "write_grades": "results",
+    "Student": "variants",
+    "chapter_keys": "variants",
+    "fingerprint": "variants",
+    "read_roster": "variants",
+    "variant": "variants",
+    "variant_seed": "variants",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = [
     "Assignment",

@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .grade import read_capture
 from .kernel import Kernel
+from .preamble import read_capture
 
 #: The name of the submission's copy in the working folder.
 NOTEBOOK_NAME = "submission.ipynb"

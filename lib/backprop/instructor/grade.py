@@ -40,6 +40,7 @@ from . import preamble
 from .assign import answer_source
 from .kernel import OUTPUT_LIMIT, Reply
 from .key import KeyItem, StudentKey
+from .preamble import read_capture
 from .results import Result, zero
 from .sandbox import python_paths, run_cells, sandbox_problem, stop_all
 from .submission import (
@@ -137,16 +138,6 @@ def plan(
 
 
 # ---- marking ----------------------------------------------------------------------
-
-
-def read_capture(outputs: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The record a capture cell displayed (``None`` if there is none)."""
-    for out in outputs:
-        data = out.get("data", {})
-        if preamble.ANSWER_MIME in data:
-            rec = data[preamble.ANSWER_MIME]
-            return json.loads(rec) if isinstance(rec, str) else dict(rec)
-    return None
 
 
 def _numbers(count: int) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import socket
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 #: The MIME type of the record :func:`capture` displays.
@@ -101,6 +101,19 @@ def record(namespace: Mapping[str, Any]) -> dict[str, Any]:
     if arr.dtype.kind == "b":  # True/False count as 1 and 0 (indicator exercises)
         return {"status": "numbers", "values": values, "bool": True}
     return {"status": "numbers", "values": values}
+
+
+def read_capture(outputs: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The record a capture cell displayed (``None`` if there is none): read by the grader
+    (and by the sandbox's runner), not in the kernel."""
+    import json
+
+    for out in outputs:
+        data = out.get("data", {})
+        if ANSWER_MIME in data:
+            rec = data[ANSWER_MIME]
+            return json.loads(rec) if isinstance(rec, str) else dict(rec)
+    return None
 
 
 def capture(
