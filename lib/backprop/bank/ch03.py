@@ -35,6 +35,7 @@ from ..gradcheck import numerical_gradient
 from ..toy_model import ToyGradients, ToyModel, ToyTrace
 from ._fair import fair_variant
 from ._format import paren
+from ._listings import plant
 
 if TYPE_CHECKING:
     from ..exercises.formula import Variable
@@ -464,9 +465,6 @@ def find_the_bug(seed: int) -> BugExercise:
     # Other seeds never draw the book's slip (0), so a variant handed out is never the book's.
     index = 0 if seed == 0 else 1 + int(rng.integers(len(TOY_SLIPS) - 1))
     name, line, wrong, why = TOY_SLIPS[index]
-    listing = list(TOY_BACKWARD)
-    listing[line - 1] = wrong
-    right = TOY_BACKWARD[line - 1].strip()
     where = "backward pass #1 (lines 2 to 8)" if line <= 8 else "backward pass #2 (lines 9 to 12)"
     return BugExercise(
         key="ch03.find-the-bug",
@@ -480,19 +478,12 @@ def find_the_bug(seed: int) -> BugExercise:
             "for $k = 0, 1, 2, 3$, where $\\ell = (f_3 - y)^2$ and $h_1 = \\sin f_0$, "
             "$h_2 = \\exp f_1$, $h_3 = \\cos f_2$. One line is wrong. Which one?"
         ),
-        listing=tuple(listing),
-        bug=line,
-        notes={k: v for k, v in TOY_NOTES.items() if k != line},
-        explanation=why,
         hints=(
             "Each line of pass #1 is a local derivative times the upstream gradient. Check "
             "each local derivative against the forward step it undoes.",
             f"The wrong line is in {where}.",
         ),
-        solution=(
-            f"Line {line} is wrong ({name}): `{wrong.strip()}`. It should read `{right}`. {why}"
-        ),
-        params={"slip": name, "line": line, "wrong": wrong.strip(), "right": right},
+        **plant(TOY_BACKWARD, name, line, wrong, why, TOY_NOTES),
     )
 
 

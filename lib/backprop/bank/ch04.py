@@ -25,6 +25,7 @@ from ..gradcheck import numerical_gradient
 from ..network import Network
 from ._fair import fair_variant
 from ._format import tenths
+from ._listings import plant
 
 
 def _mixed(z: np.ndarray) -> bool:
@@ -358,9 +359,6 @@ def relu_layer_bug(seed: int) -> BugExercise:
     rng = np.random.default_rng([4, 5, seed])
     index = 0 if seed == 0 else int(rng.integers(len(RELU_SLIPS)))
     name, line, wrong, why = RELU_SLIPS[index]
-    listing = list(RELU_BACKWARD)
-    listing[line - 1] = wrong
-    right = RELU_BACKWARD[line - 1].strip()
     return BugExercise(
         key="ch04.relu-layer-bug",
         title="Find the bug in a ReLU layer's backward pass",
@@ -372,19 +370,12 @@ def relu_layer_bug(seed: int) -> BugExercise:
             "$L = \\tfrac12 \\sum (y - t)^2$ with respect to $W_1$, $b_1$, $W_2$ and $b_2$, "
             "with the book's $\\mathrm{ReLU}'(0) = 0$. One line is wrong. Which one?"
         ),
-        listing=tuple(listing),
-        bug=line,
-        notes={k: v for k, v in RELU_NOTES.items() if k != line},
-        explanation=why,
         hints=(
             "Write the shape next to each line: X is (n, 2), Z1 and A1 are (n, 3), Y is (n, 1).",
             "The mask 1[Z1 > 0] belongs to the hidden layer, and everything the hidden layer's "
             "parameters learn must pass through it.",
         ),
-        solution=(
-            f"Line {line} is wrong ({name}): `{wrong.strip()}`. It should read `{right}`. {why}"
-        ),
-        params={"slip": name, "line": line, "wrong": wrong.strip(), "right": right},
+        **plant(RELU_BACKWARD, name, line, wrong, why, RELU_NOTES),
     )
 
 

@@ -25,6 +25,7 @@ from ..network import Network
 from ..optim import descent_path, sgd_step
 from ._fair import fair_variant, first_fair
 from ._format import clean, linear, paren, signed
+from ._listings import plant
 
 
 @register("ch05.update-step")
@@ -262,9 +263,6 @@ def train_step_bug(seed: int) -> BugExercise:
     rng = np.random.default_rng([5, 5, seed])
     index = 0 if seed == 0 else int(rng.integers(len(TRAIN_SLIPS)))
     name, line, wrong, why = TRAIN_SLIPS[index]
-    listing = list(TRAIN_STEP)
-    listing[line - 1] = wrong
-    right = TRAIN_STEP[line - 1].strip()
     return BugExercise(
         key="ch05.train-step-bug",
         title="Find the bug in a training step",
@@ -276,20 +274,13 @@ def train_step_bug(seed: int) -> BugExercise:
             "batch $X$ (one row per sample). It updates each layer as soon as its gradient has "
             "been passed back, and returns the new parameters. One line is wrong. Which one?"
         ),
-        listing=tuple(listing),
-        bug=line,
-        notes={k: v for k, v in TRAIN_NOTES.items() if k != line},
-        explanation=why,
         hints=(
             "Check three things: the gradient of the loss (line 4), where the learning rate "
             "enters, and the sign of each update.",
             "Every gradient must be taken at the parameters the forward pass used: does any "
             "line read a parameter after it has been changed?",
         ),
-        solution=(
-            f"Line {line} is wrong ({name}): `{wrong.strip()}`. It should read `{right}`. {why}"
-        ),
-        params={"slip": name, "line": line, "wrong": wrong.strip(), "right": right},
+        **plant(TRAIN_STEP, name, line, wrong, why, TRAIN_NOTES),
     )
 
 

@@ -33,6 +33,7 @@ from ..losses import get_loss
 from ..network import Network
 from ._fair import fair_variant
 from ._format import clean, paren, tenths
+from ._listings import plant
 
 _SIGMOID = get_activation("sigmoid")
 _HALF_SSE = get_loss("half_sse")
@@ -346,9 +347,6 @@ def deltas_bug(seed: int) -> BugExercise:
     rng = np.random.default_rng([6, 5, seed])
     index = 0 if seed == 0 else int(rng.integers(len(DELTAS_SLIPS)))
     name, line, wrong, why = DELTAS_SLIPS[index]
-    listing = list(DELTAS_BACKWARD)
-    listing[line - 1] = wrong
-    right = DELTAS_BACKWARD[line - 1].strip()
     return BugExercise(
         key="ch06.deltas-bug",
         title="Find the bug in the delta recursion",
@@ -362,20 +360,13 @@ def deltas_bug(seed: int) -> BugExercise:
             "$\\delta^{(1)}_j = \\sigma'(z^{(1)}_j) \\sum_k u_{jk} \\delta^{(2)}_k$. One line is "
             "wrong. Which one?"
         ),
-        listing=tuple(listing),
-        bug=line,
-        notes={k: v for k, v in DELTAS_NOTES.items() if k != line},
-        explanation=why,
         hints=(
             "Follow one hidden unit j: which paths reach the loss from h_j, and are they all "
             "counted in dH[:, j]?",
             "Check each slope: is σ' evaluated at a pre-activation z, and does every delta "
             "carry the loss's 2/n?",
         ),
-        solution=(
-            f"Line {line} is wrong ({name}): `{wrong.strip()}`. It should read `{right}`. {why}"
-        ),
-        params={"slip": name, "line": line, "wrong": wrong.strip(), "right": right},
+        **plant(DELTAS_BACKWARD, name, line, wrong, why, DELTAS_NOTES),
     )
 
 
