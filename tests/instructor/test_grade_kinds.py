@@ -192,3 +192,66 @@ def test_feedback_pages_show_the_listing_and_the_starter_code(kinds_course):
             assert all(html.escape(line, quote=False) in page for line in ex.listing[:3])
         if isinstance(ex, E.CodeExercise):  # the starter code, and the test that failed
             assert f"def {ex.function}(" in page and "NotImplementedError" in page
+
+
+def _hard_coded(ex: E.CodeExercise) -> str:
+    """A cheat: a function that returns the right outputs for the inputs of the tests the
+    student can run (looked up by their values), and zeros for any other input."""
+    ref = ex.reference_function()
+    table = {}
+    for t in ex.tests:
+        out = ref(*t.args)
+        outs = [np.asarray(o).tolist() for o in out] if isinstance(out, tuple) else None
+        table[json.dumps([np.asarray(a).tolist() for a in t.args])] = (
+            outs if outs is not None else np.asarray(out).tolist()
+        )
+    return (
+        "import json\nimport numpy as np\n"
+        f"_SEEN = json.loads({json.dumps(table)!r})\n"
+        f"def {ex.function}(*args):\n"
+        "    got = _SEEN.get(json.dumps([np.asarray(a).tolist() for a in args]))\n"
+        "    if got is None:\n"
+        "        return np.zeros_like(np.asarray(args[0], dtype=float))\n"
+        "    if isinstance(got, list) and got and isinstance(got[0], list) and "
+        f"{int(isinstance(ref(*ex.tests[0].args), tuple))}:\n"
+        "        return tuple(np.asarray(g) for g in got)\n"
+        "    return np.asarray(got)\n"
+        f"answer = {ex.function}\n"
+    )
+
+
+def test_outputs_hard_coded_for_the_visible_tests_fail_the_hidden_ones(tmp_path):
+    """The key gives each code exercise a second seed, from the secret: the grader runs the
+    same tests on those inputs too, so a function that only knows the answers to the tests
+    a student can run (check_code passes it) loses the points of the hidden ones."""
+    (tmp_path / "roster.csv").write_text("student_id\ncy\n")
+    code = _keys("code")[0]
+    assert assign_cli(tmp_path / "roster.csv", tmp_path / "hw", "--exercises", code) == 0
+    [it] = read_key(tmp_path / "hw" / "key.csv")["cy"].items
+    ex = E.make(it.key, it.seed)
+    assert it.check_seed not in (0, it.seed)
+    cheat = _hard_coded(ex)
+    space: dict = {}
+    exec(cheat, space)
+    assert ex.report(space[ex.function]).passed  # every test the student can run passes
+    nb = nbformat.read(tmp_path / "hw" / "handout" / "cy.ipynb", as_version=4)
+    cell = answer_cell(nb, it.key)
+    cell.source = cell.source.splitlines()[0] + "\n" + cheat
+    (tmp_path / "sub").mkdir()
+    nbformat.write(nb, tmp_path / "sub" / "cy.ipynb")
+    out = tmp_path / "grades.csv"
+    assert grade_cli(tmp_path, out, tmp_path / "sub" / "cy.ipynb") == 0
+    with out.open(encoding="utf-8-sig") as f:
+        [row] = list(csv.DictReader(f))
+    assert float(row[code]) < 1, row  # tests whose inputs every seed shares still pass
+    assert "(on other inputs)" in row["reasons"], row["reasons"]
+    # The reference passes the hidden tests too: they are the same tests on other inputs.
+    from backprop.instructor.grade import grading_tests
+
+    tests = grading_tests(it, ex)
+    assert len(tests) == 2 * len(ex.tests)
+    ref = ex.reference_function()
+    outputs = [{"value": ref(*t.args)} for t in tests]
+    from backprop.exercises.code import judge
+
+    assert all(r.passed for r in judge(tests, outputs))

@@ -23,12 +23,18 @@ import nbformat
 from ..exercises import BugExercise, CodeExercise, Exercise, FormulaExercise
 from ..exercises.kinds import numbered
 from .key import KeyItem, StudentKey, write_key
-from .variants import Student, fingerprint, safe_name, variant
+from .variants import Student, check_seed, fingerprint, safe_name, variant
 
 #: Version of the layout of assignment notebooks (the key's is :mod:`.key`'s columns).
 FORMAT = 1
 #: The folder of ``OUT`` the students' notebooks go to (the key stays in ``OUT``).
 HANDOUT = "handout"
+
+
+def _item(secret: str, student: Student, ex: Exercise) -> KeyItem:
+    """The key's entry of ``ex``; a code exercise's has the seed of its hidden tests."""
+    hidden = check_seed(secret, student.student_id, ex.key) if ex.kind == "code" else 0
+    return KeyItem.of(ex, hidden)
 
 
 def _size(ex: Exercise) -> int | str:
@@ -44,7 +50,8 @@ def _extra(ex: Exercise) -> str:
     if isinstance(ex, CodeExercise):
         tests = "\n".join(f"- {t.name}" for t in ex.tests)
         return (
-            f"\n\nThe grader runs these tests on your function:\n\n{tests}\n\n"
+            f"\n\nThe grader runs these tests on your function, and the same tests on other "
+            f"inputs:\n\n{tests}\n\n"
             f"To run them yourself first (with the book's library installed): `{ex.call_text}`."
         )
     return ""
@@ -296,7 +303,9 @@ def assign(
         nbformat.write(nb, path)
         fp = nb.metadata["backprop"]["fingerprint"]
         written.append(
-            StudentKey(s.student_id, s.name, path.name, fp, [KeyItem.of(ex) for ex in variants])
+            StudentKey(
+                s.student_id, s.name, path.name, fp, [_item(secret, s, ex) for ex in variants]
+            )
         )
         if progress is not None:
             progress(s)

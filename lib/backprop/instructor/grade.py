@@ -35,7 +35,7 @@ import nbformat
 import numpy as np
 
 from ..exercises import CodeExercise, Exercise, check_answer, make, parse_answer
-from ..exercises.code import judge
+from ..exercises.code import CodeTest, judge
 from . import preamble
 from .assign import answer_source
 from .kernel import OUTPUT_LIMIT, Reply
@@ -77,13 +77,26 @@ def encode(value: Any) -> Any:
     return value
 
 
+def grading_tests(item: KeyItem, ex: CodeExercise) -> list[CodeTest]:
+    """The tests a code answer is graded by: the variant's own (which the student can run),
+    then the same tests on the inputs of the key's hidden seed, named as such."""
+    tests = list(ex.tests)
+    if item.check_seed:
+        hidden = exercise(item.key, item.check_seed)
+        if isinstance(hidden, CodeExercise):
+            tests += [
+                dataclasses.replace(t, name=f"{t.name} (on other inputs)") for t in hidden.tests
+            ]
+    return tests
+
+
 def capture_source(item: KeyItem) -> str:
     """The grader's cell after ``item``'s answer cell: for a code exercise it runs the
     student's function on the tests' inputs (in the sandbox); else it records ``answer``."""
     ex = exercise(item.key, item.seed)
     if not isinstance(ex, CodeExercise):
         return CAPTURE
-    tests = json.dumps([[encode(a) for a in t.args] for t in ex.tests])
+    tests = json.dumps([[encode(a) for a in t.args] for t in grading_tests(item, ex)])
     return f"_bp_grading.capture_code(globals(), {tests!r}, {list(ex.arguments)!r})"
 
 
@@ -192,14 +205,18 @@ def _decoded(out: Any) -> dict[str, Any]:
     return {"value": preamble.decode(value)}
 
 
-def mark_code(ex: CodeExercise, record: dict[str, Any]) -> tuple[float, str]:
-    """The share of a code exercise's points its recorded outputs earn, and what failed."""
+def mark_code(
+    ex: CodeExercise, record: dict[str, Any], tests: Sequence[CodeTest] | None = None
+) -> tuple[float, str]:
+    """The share of a code exercise's points its recorded outputs earn on ``tests`` (the
+    exercise's own by default), and what failed."""
+    tests = list(ex.tests if tests is None else tests)
     if record.get("status") != "outputs":
         return 0.0, f"the answer is not a function: keep `answer = {ex.function}` under it"
     outputs = record.get("outputs")
-    if not isinstance(outputs, list) or len(outputs) != len(ex.tests):
+    if not isinstance(outputs, list) or len(outputs) != len(tests):
         return 0.0, "the grader could not read what the function returned"
-    results = judge(ex.tests, [_decoded(o) for o in outputs])
+    results = judge(tests, [_decoded(o) for o in outputs])
     total = sum(r.points for r in results)
     score = sum(r.earned for r in results) / total if total else 0.0
     failed = [r for r in results if not r.passed]
@@ -245,7 +262,7 @@ def mark(item: KeyItem, record: dict[str, Any] | None) -> tuple[float, str]:
         return 0, "not answered (`answer = ...`)"
     ex = _variant(item)
     if isinstance(ex, CodeExercise):
-        return mark_code(ex, record)
+        return mark_code(ex, record, grading_tests(item, ex))
     if ex is not None and ex.kind in ("formula", "bug"):
         if status == "text":
             given: Any = str(record.get("text", ""))

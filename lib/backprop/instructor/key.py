@@ -34,9 +34,10 @@ KEY_COLUMNS = (
     "rtol",
     "atol",
     "question_sha",
+    "check_seed",
 )
 #: Columns that keys written by older versions of ``assign`` may lack.
-OPTIONAL_COLUMNS = ("question_sha",)
+OPTIONAL_COLUMNS = ("question_sha", "check_seed")
 
 
 def question_sha(question: str) -> str:
@@ -55,12 +56,23 @@ class KeyItem:
     question_sha: str = ""
     seed: int = 0
     answer_text: str = ""
+    #: For a code exercise, the seed of a second set of test inputs that only the grader
+    #: uses (drawn from the instructor's secret): outputs hard-coded for the tests a student
+    #: can run do not pass these. 0: none.
+    check_seed: int = 0
 
     @classmethod
-    def of(cls, ex: Exercise) -> KeyItem:
+    def of(cls, ex: Exercise, check_seed: int = 0) -> KeyItem:
         """The key's entry for the exercise variant ``ex``."""
         return cls(
-            ex.key, ex.answer, ex.rtol, ex.atol, question_sha(ex.question), ex.seed, ex.answer_text
+            ex.key,
+            ex.answer,
+            ex.rtol,
+            ex.atol,
+            question_sha(ex.question),
+            ex.seed,
+            ex.answer_text,
+            check_seed,
         )
 
 
@@ -92,6 +104,7 @@ def _row(sk: StudentKey, it: KeyItem) -> dict[str, str]:
         "rtol": repr(it.rtol),
         "atol": repr(it.atol),
         "question_sha": it.question_sha,
+        "check_seed": str(it.check_seed),
     }
 
 
@@ -115,6 +128,7 @@ def _item(row: dict[str, str]) -> KeyItem:
         row.get("question_sha") or "",
         int(row["seed"]),
         row["answer"],
+        int(row.get("check_seed") or 0),
     )
 
 

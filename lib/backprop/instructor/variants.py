@@ -61,6 +61,14 @@ def variant_seed(secret: str, student_id: str, key: str) -> int:
     raise ValueError(f"exercise {key!r} has no variant other than the book's")
 
 
+def check_seed(secret: str, student_id: str, key: str) -> int:
+    """The seed of the test inputs only the grader uses for ``student_id``'s code exercise
+    ``key`` (another HMAC of the secret: a student cannot tell it from their variant)."""
+    message = f"{student_id}\x1f{key}\x1fhidden tests"
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
+    return 1 + int.from_bytes(digest[:8], "big") % SEED_RANGE
+
+
 def variant(secret: str, student_id: str, key: str) -> Exercise:
     """``student_id``'s variant of exercise ``key``."""
     return exercises.make(key, variant_seed(secret, student_id, key))
