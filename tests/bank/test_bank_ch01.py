@@ -8,6 +8,8 @@ import pytest
 from autograd import grad
 from backprop import exercises as E
 
+from tests.bank.bank_helpers import FACTOR_2, SIGN
+
 KEYS = E.keys()
 SEEDS = range(21)
 
@@ -57,8 +59,6 @@ INNER = {
     "w*x^2 + b": lambda x, w, b: w * x**2 + b,
     "w*sin(x) + b": lambda x, w, b: w * anp.sin(x) + b,
 }
-FACTOR_2 = "Right up to a constant factor: yours is 2 times the answer (a missing 2, 1/2 or 1/n?)."
-SIGN = "Right up to the sign: check the sign."
 DIFFERS = "Not quite: your formula differs from the answer. Try again."
 
 

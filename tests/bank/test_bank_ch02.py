@@ -13,6 +13,8 @@ import backprop.exercises as E
 import numpy as np
 import pytest
 
+from tests.bank.bank_helpers import FACTOR_2, SIGN
+
 SEEDS = range(60)
 KEYS = ("ch02.toy-forward", "ch02.layer", "ch02.loss-sum")
 
@@ -107,8 +109,6 @@ def test_the_trivial_transpose_exercise_is_gone():
 # ---- ch02.toy-formula: a forward-pass value as one formula ----------------------------------
 
 FORMULA_SEEDS = range(41)
-FACTOR_2 = "Right up to a constant factor: yours is 2 times the answer (a missing 2, 1/2 or 1/n?)."
-SIGN = "Right up to the sign: check the sign."
 DIFFERS = "Not quite: your formula differs from the answer. Try again."
 
 

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from autograd import elementwise_grad, grad
 
+from tests.bank.bank_helpers import FACTOR_2, HALF, SIGN
+
 SEEDS = range(60)
 KEYS = ["ch03.dl-df3", "ch03.dl-dh3", "ch03.dl-dbeta", "ch03.dl-domega"]
 
@@ -137,9 +139,6 @@ def test_the_books_numbers_are_stable():
 # ---- ch03.gradient-formula: a parameter's gradient as a formula ------------------------------
 
 FORMULA_SEEDS = range(41)
-FACTOR_2 = "Right up to a constant factor: yours is 2 times the answer (a missing 2, 1/2 or 1/n?)."
-HALF = "Right up to a constant factor: yours is 0.5 times the answer (a missing 2, 1/2 or 1/n?)."
-SIGN = "Right up to the sign: check the sign."
 DIFFERS = "Not quite: your formula differs from the answer. Try again."
 
 

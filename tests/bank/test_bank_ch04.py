@@ -14,6 +14,8 @@ from autograd import grad
 from backprop import Network
 from backprop.bank.ch04 import RELU_BACKWARD, RELU_SLIPS
 
+from tests.bank.bank_helpers import agrees
+
 SEEDS = range(21)
 
 
@@ -68,13 +70,6 @@ def test_one_unit_gradient_matches_autograd():
 # ---- find the bug ----------------------------------------------------------------------------
 
 
-def run_listing(lines, args):
-    """Define the listing's function (numpy as np) and call it."""
-    namespace = {"np": np}
-    exec("\n".join(lines), namespace)
-    return namespace["backward"](*args)
-
-
 def relu_network_case():
     """A batch with an all-zero sample, zero hidden biases, and outputs of both signs."""
     rng = np.random.default_rng(4)
@@ -88,23 +83,13 @@ def relu_network_case():
     return (X, T, W1, b1, W2, b2), (g.dW[0], g.db[0], g.dW[1], g.db[1])
 
 
-def agrees(lines, args, want):
-    try:
-        got = run_listing(lines, args)
-    except ValueError:  # a shape that does not fit
-        return False
-    return all(
-        np.shape(g) == np.shape(w) and np.allclose(g, w) for g, w in zip(got, want, strict=True)
-    )
-
-
 def test_the_correct_relu_listing_agrees_with_the_library_and_every_slip_does_not():
     args, want = relu_network_case()
-    assert agrees(RELU_BACKWARD, args, want)
+    assert agrees(RELU_BACKWARD, "backward", args, want)
     for name, line, wrong, _ in RELU_SLIPS:
         lines = list(RELU_BACKWARD)
         lines[line - 1] = wrong
-        assert not agrees(lines, args, want), name
+        assert not agrees(lines, "backward", args, want), name
 
 
 def test_relu_bug_variants_differ_from_the_correct_listing_in_the_bug_line_only():

@@ -14,6 +14,8 @@ from autograd import grad
 from backprop import Network, sgd_step
 from backprop.bank.ch05 import TRAIN_SLIPS, TRAIN_STEP
 
+from tests.bank.bank_helpers import agrees
+
 SEEDS = range(21)
 
 
@@ -60,13 +62,6 @@ def test_overshoot_follows_the_closed_form():
 # ---- find the bug ----------------------------------------------------------------------------
 
 
-def run_listing(lines, args):
-    """Define the listing's function (numpy as np) and call it."""
-    namespace = {"np": np}
-    exec("\n".join(lines), namespace)
-    return namespace["train_step"](*args)
-
-
 def training_case():
     """A batch of 5 for a 2-3-2 tanh network, and the library's parameters after one step."""
     rng = np.random.default_rng(5)
@@ -78,24 +73,14 @@ def training_case():
     return (X, T, W1, b1, W2, b2, 0.1), (net.W[0], net.b[0], net.W[1], net.b[1])
 
 
-def agrees(lines, args, want):
-    try:
-        got = run_listing(lines, args)
-    except ValueError:  # a shape that does not fit
-        return False
-    return all(
-        np.shape(g) == np.shape(w) and np.allclose(g, w) for g, w in zip(got, want, strict=True)
-    )
-
-
 def test_the_correct_training_step_agrees_with_the_library_and_every_slip_does_not():
     args, want = training_case()
-    assert agrees(TRAIN_STEP, args, want)
+    assert agrees(TRAIN_STEP, "train_step", args, want)
     before = [a.copy() for a in args[:6]]
     for name, line, wrong, _ in TRAIN_SLIPS:
         lines = list(TRAIN_STEP)
         lines[line - 1] = wrong
-        assert not agrees(lines, args, want), (name, line)
+        assert not agrees(lines, "train_step", args, want), (name, line)
     assert all(np.array_equal(a, b) for a, b in zip(args, before, strict=False))  # no aliasing
 
 

@@ -14,6 +14,8 @@ from autograd import grad
 from backprop import Network
 from backprop.bank.ch06 import DELTAS_BACKWARD, DELTAS_SLIPS
 
+from tests.bank.bank_helpers import agrees
+
 SEEDS = range(60)
 
 
@@ -119,11 +121,8 @@ def test_variants_differ_and_the_solution_shows_the_answer():
 # ---- find the bug ----------------------------------------------------------------------------
 
 
-def run_listing(lines, args):
-    """Define the listing's function (numpy as np, and the sigmoid and its slope) and call it."""
-    namespace = {"np": np, "sigmoid": sig, "sigmoid_slope": lambda z: sig(z) * (1 - sig(z))}
-    exec("\n".join(lines), namespace)
-    return namespace["backward"](*args)
+#: What the chapter's listing calls besides numpy: the sigmoid and its slope.
+SIGMOID = {"sigmoid": sig, "sigmoid_slope": lambda z: sig(z) * (1 - sig(z))}
 
 
 def deltas_case():
@@ -136,23 +135,13 @@ def deltas_case():
     return (X, T, W1, b1, W2, b2), (g.dW[0], g.db[0], g.dW[1], g.db[1])
 
 
-def agrees(lines, args, want):
-    try:
-        got = run_listing(lines, args)
-    except ValueError:  # a shape that does not fit
-        return False
-    return all(
-        np.shape(g) == np.shape(w) and np.allclose(g, w) for g, w in zip(got, want, strict=True)
-    )
-
-
 def test_the_correct_delta_listing_agrees_with_the_library_and_every_slip_does_not():
     args, want = deltas_case()
-    assert agrees(DELTAS_BACKWARD, args, want)
+    assert agrees(DELTAS_BACKWARD, "backward", args, want, SIGMOID)
     for name, line, wrong, _ in DELTAS_SLIPS:
         lines = list(DELTAS_BACKWARD)
         lines[line - 1] = wrong
-        assert not agrees(lines, args, want), (name, line)
+        assert not agrees(lines, "backward", args, want, SIGMOID), (name, line)
 
 
 def test_delta_bug_variants_differ_from_the_correct_listing_in_the_bug_line_only():
